@@ -1,0 +1,183 @@
+"""Match pages and links against the rules: which item a link or page is about, which years it
+shows, which ITA/OIT index it is filed under, and which links are worth fetching first."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import unquote, urlparse
+
+from .dates import find_years
+from .extract import url_kind
+from .models import Candidate, Link, Page, Reading, RuleSet, YearSpan
+from .thai import contains, normalize, phrase_len
+
+# crawl priorities (higher first): index pages, then item links, then the rest by depth
+P_INDEX, P_ITEM, P_INDEX_CHILD, P_OTHER = 300, 200, 150, 100
+DOCUMENTS = {"pdf", "xlsx", "xls", "doc", "docx"}
+
+
+def spans(text: str) -> list[YearSpan]:
+    return [(m.first, m.last) for m in find_years(text)] if text else []
+
+
+def _url_words(url: str) -> str:
+    return unquote(urlparse(url).path).lower()
+
+
+def _has_word(path: str, word: str) -> bool:
+    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", path) is not None
+
+
+_LATIN = re.compile(r"[a-z0-9 .&\-]+")
+
+
+@lru_cache(maxsize=4096)
+def _word(part: str) -> re.Pattern | None:
+    """Latin phrases match whole words ("ita" must not match "hospital"); Thai ones substrings."""
+    part = normalize(part)
+    if _LATIN.fullmatch(part) and re.search("[a-z]", part):
+        return re.compile(rf"(?<![a-z]){re.escape(part)}(?![a-z])")
+    return None
+
+
+def _has(norm: str, comp: str, phrase) -> bool:
+    for part in [phrase] if isinstance(phrase, str) else phrase:
+        word = _word(part)
+        if not (word.search(norm) if word else contains(comp, part)):
+            return False
+    return True
+
+
+class Matcher:
+    """The rule file compiled for matching: longest (most specific) phrase wins."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        names = [(item.code, p, phrase_len(p)) for item in rules.items for p in item.match.names]
+        self._names = sorted(names, key=lambda n: -n[2])
+        self._exclude = {item.code: item.match.exclude for item in rules.items}
+        self._keywords = [(item.code, item.match.keywords) for item in rules.items]
+        self._url_words = [(item.code, w.lower()) for item in rules.items for w in item.match.url_words]
+
+    def excluded(self, text: str) -> bool:
+        n = normalize(text)
+        return any(_has(n, n.replace(" ", ""), p) for p in self.rules.exclude)
+
+    def item(self, text: str) -> tuple[str, int] | None:
+        """(code, specificity) of the item a short text (link, row, title) names, if any."""
+        if not text:
+            return None
+        n = normalize(text)
+        c = n.replace(" ", "")
+        if any(_has(n, c, p) for p in self.rules.exclude):
+            return None
+        for code, phrase, length in self._names:
+            if _has(n, c, phrase) and not any(_has(n, c, x) for x in self._exclude[code]):
+                return code, length
+        return None
+
+    def index(self, text: str) -> bool:
+        n = normalize(text)
+        c = n.replace(" ", "")
+        return bool(text) and any(_has(n, c, p) for p in self.rules.index_names) \
+            and not any(_has(n, c, p) for p in self.rules.exclude)
+
+    def index_url(self, url: str) -> bool:
+        path = _url_words(url)
+        return any(_has_word(path, w.lower()) for w in self.rules.index_url_words)
+
+    def url_item(self, url: str) -> str | None:
+        path = _url_words(url)
+        return next((code for code, w in self._url_words if _has_word(path, w)), None)
+
+    def keyword_item(self, text: str) -> tuple[str, int] | None:
+        """The item whose body keywords occur most often in a document's opening text."""
+        n = normalize(text)
+        c = n.replace(" ", "")
+        best = max(((sum(_has(n, c, k) for k in kws), code) for code, kws in self._keywords if kws),
+                   default=(0, ""))
+        return (best[1], 1) if best[0] >= 2 else None
+
+
+def _last(section: str) -> str:
+    return section.rsplit(" > ", 1)[-1]
+
+
+def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
+    """Classify one fetched page. `nav` = links of the home page (site-wide menu)."""
+    head = " ".join([page.title, *page.headings[:3]])
+    reading = Reading(url=page.url, kind=page.kind, error=page.error, http_status=page.http_status,
+                      scanned=page.scanned, head_years=spans(head), body_years=spans(page.text))
+    if page.error:
+        return reading
+    label = index_label(page, m)
+    reading.index = bool(label)
+    page_filed = [y for first, last in spans(label) for y in range(first, last + 1)]
+    for link in page.links:
+        cand = _link_candidate(link, reading.index, m)
+        if cand is None:
+            continue
+        section_index = reading.index or m.index(link.section) or m.index(link.context)
+        filed = _years(spans(link.section)) if section_index else []
+        if not filed and reading.index and link.url not in nav:
+            filed = page_filed
+        cand.filed, cand.source = filed, page.url
+        reading.candidates.append(cand)
+    if not reading.index:
+        hit = m.item(page.title) or (m.item(page.headings[0]) if page.kind != "html" and page.headings else None)
+        if hit is None and page.kind in DOCUMENTS:
+            hit = m.keyword_item(page.text[:3000])
+        if hit:
+            reading.candidates.append(Candidate(code=hit[0], url=page.url, text=page.title[:200],
+                                                how="page", specificity=hit[1], source=page.url))
+    return reading
+
+
+def _years(sp: list[YearSpan]) -> list[int]:
+    return sorted({y for first, last in sp for y in range(first, last + 1)})
+
+
+def _link_candidate(link: Link, on_index: bool, m: Matcher) -> Candidate | None:
+    if m.excluded(f"{link.text} {link.context}"):
+        return None
+    how, hit, year_text = "link", m.item(link.text), f"{link.text} {link.context}"
+    if hit is None and link.context:
+        how, hit = "context", m.item(link.context)
+    if hit is None and on_index and link.section:
+        how, hit = "section", m.item(_last(link.section))
+        year_text = f"{year_text} {_last(link.section)}"
+    if hit is None:
+        code = m.url_item(link.url)
+        how, hit = "url", (code, 1) if code else None
+    if hit is None:
+        return None
+    return Candidate(code=hit[0], url=link.url, text=link.text or link.context[:120], how=how,
+                     specificity=hit[1], years=spans(year_text))
+
+
+def index_label(page: Page, m: Matcher) -> str:
+    """The ITA/OIT index a page belongs to ("ITA 2568"), or "" when it is not an index page."""
+    own = " ".join([page.title, *page.headings[:1]])
+    if page.kind == "html" and (m.index(page.title) or (page.headings and m.index(page.headings[0]))):
+        return own
+    return page.via
+
+
+def follow(page: Page, reading: Reading, link: Link, m: Matcher,
+           nav: frozenset[str]) -> tuple[int, str] | None:
+    """(priority, via) for an in-site link worth fetching, None when it is not worth a request."""
+    kind = url_kind(link.url)
+    is_candidate = any(c.url == link.url for c in reading.candidates)
+    if kind in DOCUMENTS:
+        return (P_ITEM, "") if is_candidate else None
+    if kind != "html":
+        return None
+    if m.index(link.text):
+        return P_INDEX, " > ".join(filter(None, (link.section, link.text)))
+    if is_candidate:
+        return P_ITEM + (50 if reading.index else 0), ""
+    if m.index_url(link.url):
+        return P_INDEX, ""
+    if reading.index and link.url not in nav:
+        return P_INDEX_CHILD, " > ".join(filter(None, (index_label(page, m), link.text)))
+    return P_OTHER - 10 * page.depth, ""

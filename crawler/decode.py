@@ -1,0 +1,61 @@
+"""Bytes to text for HTML, with Thai legacy encodings detected even when mislabelled.
+
+Old agency sites serve TIS-620 / windows-874 with no charset, with ISO-8859-1 from a server
+default, or even with a wrong `<meta charset="utf-8">`. Valid UTF-8 with non-ASCII bytes is
+almost never accidental, so it wins; otherwise bytes that decode as Thai in cp874 win over a
+Latin or UTF-8 label.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""", re.I)
+_HEADER = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-]+)", re.I)
+# TIS-620 and ISO-8859-11 are subsets of cp874 (which adds a few punctuation marks).
+_THAI_ALIASES = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "iso8859_11",
+                 "windows-874", "cp874", "x-windows-874", "ms874"}
+_THAI_BYTES = re.compile(rb"[\xa1-\xfb]")
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _THAI_ALIASES:
+        return "cp874"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared(body: bytes, content_type: str = "") -> tuple[str | None, str | None]:
+    """(header charset, meta charset) as codec names, either may be None."""
+    header = _HEADER.search(content_type or "")
+    meta = _META.search(body[:4096])
+    return (_codec(header.group(1)) if header else None,
+            _codec(meta.group(1).decode("ascii", "ignore")) if meta else None)
+
+
+def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
+    """Return (text, encoding used)."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            return body.decode(enc, "replace").lstrip("\ufeff"), enc
+    header, meta = declared(body, content_type)
+    if not _HIGH_BYTES.search(body):
+        return body.decode("ascii"), header or meta or "ascii"
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    label = header or meta
+    if label and label not in ("utf-8", "cp1252", "latin-1", "iso8859-1", "ascii"):
+        return body.decode(label, "replace"), label
+    high = len(_HIGH_BYTES.findall(body))
+    if len(_THAI_BYTES.findall(body)) >= 0.8 * high:
+        return body.decode("cp874", "replace"), "cp874"
+    return body.decode(label if label and label != "utf-8" else "cp1252", "replace"), label or "cp1252"

@@ -1,0 +1,160 @@
+"""Per item: one status, the evidence to paste into ITAS, years seen versus needed, a Thai reason.
+
+Computed once per site from the readings of the crawl; nothing here fetches or parses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from .models import (Candidate, CheckResult, Evidence, Freshness, ItemResult, ItemRule, Reading,
+                     RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
+
+# the strength of a candidate: how the agency tied it to the item
+_HOW = {"link": 4, "context": 3, "section": 3, "page": 2, "url": 1}
+# the order in which candidates decide an item: anything current wins; "could not look" beats
+# "old", because the unreadable one may be the current document
+_RANK = {Status.found: 0, Status.unverified: 1, Status.stale: 2, Status.missing: 3}
+
+
+def years_needed(freshness: Freshness, year: int) -> list[int]:
+    return {Freshness.current: [year], Freshness.previous: [year - 1],
+            Freshness.current_or_previous: [year - 1, year], Freshness.plan_covers: [year],
+            Freshness.none: []}[freshness]
+
+
+def in_period(sp: list[YearSpan], freshness: Freshness, year: int) -> bool:
+    if freshness is Freshness.plan_covers:
+        return any(first <= year <= last for first, last in sp)
+    need = years_needed(freshness, year)
+    return any(first == last and first in need for first, last in sp)
+
+
+def _flat(sp: list[YearSpan]) -> list[int]:
+    return sorted({y for first, last in sp for y in range(first, last + 1)})
+
+
+def _years_text(years: list[int]) -> str:
+    return ", ".join(map(str, years))
+
+
+def same_site(url: str, home: str) -> bool:
+    a, b = urlparse(url), urlparse(home)
+    strip = lambda host: (host or "").removeprefix("www.")  # noqa: E731
+    return strip(a.hostname) == strip(b.hostname) and (a.port == b.port or not (a.port or b.port))
+
+
+@dataclass
+class _Verdict:
+    status: Status
+    reason: str
+    years: list[int] = field(default_factory=list)
+    candidate: Candidate | None = None
+
+
+def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Reading],
+           home: str) -> _Verdict:
+    year, fresh = rules.year, rule.freshness
+
+    def by_years(sp: list[YearSpan], what: str) -> _Verdict:
+        if fresh is Freshness.none or in_period(sp, fresh, year):
+            return _Verdict(Status.found, f"พบ{what}" + (f" ปี {_years_text(_flat(sp))}" if sp else ""),
+                            _flat(sp), c)
+        return _Verdict(Status.stale, f"พบเฉพาะข้อมูลปี {_years_text(_flat(sp))} แต่ต้องเป็นปี "
+                        f"{_years_text(years_needed(fresh, year))}", _flat(sp), c)
+
+    def by_filing(fallback: _Verdict) -> _Verdict:
+        if fresh is Freshness.none:
+            return _Verdict(Status.found, "พบหลักฐาน", [], c)
+        if year in c.filed:
+            return _Verdict(Status.found, f"พบในหน้า ITA/OIT {year} (เอกสารไม่ระบุปี)", [], c)
+        if c.filed:
+            return _Verdict(Status.stale, f"อยู่ในหน้า ITA/OIT ปี {_years_text(c.filed)} "
+                            f"ไม่ใช่ปี {year}", [], c)
+        return fallback
+
+    if not same_site(c.url, home):
+        host = urlparse(c.url).hostname or c.url
+        if c.years and not in_period(c.years, fresh, year) and fresh is not Freshness.none:
+            return by_years(c.years, "หลักฐาน")
+        return _Verdict(Status.unverified, f"หลักฐานอยู่นอกเว็บไซต์ ({host}) ต้องเปิดตรวจเอง",
+                        _flat(c.years), c)
+    target = readings.get(c.url)
+    if target is None:
+        return _Verdict(Status.unverified, "ยังไม่ได้เปิดตรวจลิงก์นี้ (หมดงบการค้นหา)", [], c)
+    if target.http_status in (404, 410) or target.error == "soft404":
+        return _Verdict(Status.missing, f"ลิงก์หลักฐานเสีย (ไม่พบหน้า): {c.url}", [], c)
+    if target.error:
+        return _Verdict(Status.unverified, f"เปิดหลักฐานไม่ได้ ({target.error}): {c.url}", [], c)
+    if target.scanned and not c.years:
+        return by_filing(_Verdict(Status.unverified, "เป็นเอกสารสแกน ไม่มีข้อความให้ตรวจ", [], c))
+    for sp, what in ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"), (target.body_years, "ข้อมูล")):
+        if sp:
+            return by_years(sp, what)
+    return by_filing(_Verdict(Status.unverified, f"พบหลักฐานแต่ไม่ระบุปี และไม่ได้อยู่ในหน้า ITA/OIT "
+                                                 f"ปี {year}", [], c))
+
+
+def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
+                  readings: dict[str, Reading], home: str, pages: int) -> ItemResult:
+    needed = years_needed(rule.freshness, rules.year)
+    base = dict(code=rule.code, name=rule.name, years_needed=needed, hint=rule.expect)
+    if not candidates:
+        return ItemResult(status=Status.missing, reason=f"ไม่พบในเว็บไซต์ (ตรวจ {pages} หน้า)", **base)
+    verdicts = [_judge(c, rule, rules, readings, home) for c in candidates]
+    verdicts.sort(key=lambda v: (_RANK[v.status], -_HOW[v.candidate.how], -v.candidate.specificity))
+    best = verdicts[0].status
+    chosen = [v for v in verdicts if v.status is best]
+    evidence: dict[str, Evidence] = {}
+    for v in chosen:
+        evidence.setdefault(v.candidate.url, Evidence(url=v.candidate.url, text=v.candidate.text,
+                                                      years=v.years))
+    seen = sorted({y for v in verdicts for y in v.years})
+    return ItemResult(status=best, evidence=list(evidence.values())[:5], reason=chosen[0].reason,
+                      years_seen=seen, **base)
+
+
+def _merge(cands: list[Candidate]) -> Candidate:
+    """One candidate per (item, URL): the strongest tie, with the years and filings of all."""
+    cands = sorted(cands, key=lambda c: (-_HOW[c.how], -c.specificity))
+    years = next((c.years for c in cands if c.years), [])
+    return cands[0].model_copy(update={"years": years,
+                                       "filed": sorted({y for c in cands for y in c.filed})})
+
+
+def _band(rules: RuleSet, score: float) -> str:
+    return next((b.band for b in rules.bands if score >= b.min), rules.bands[-1].band)
+
+
+def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.date,
+             site_error: str = "", partial: bool = False) -> CheckResult:
+    """The result of one site. `site_error` set means the site could not be crawled at all."""
+    pages = sum(1 for r in readings.values() if not r.error)
+    groups: dict[str, dict[str, list[Candidate]]] = {item.code: {} for item in rules.items}
+    for reading in readings.values():
+        for c in reading.candidates:
+            groups.setdefault(c.code, {}).setdefault(c.url, []).append(c)
+    if site_error:
+        items = [ItemResult(code=r.code, name=r.name, status=Status.unverified,
+                            reason=f"เข้าเว็บไซต์ไม่ได้ ({site_error})", hint=r.expect,
+                            years_needed=years_needed(r.freshness, rules.year)) for r in rules.items]
+    else:
+        items = [evaluate_item(r, rules, [_merge(g) for g in groups[r.code].values()], readings,
+                               home, pages) for r in rules.items]
+    score = round(100 * sum(i.status is Status.found for i in items) / len(items), 2)
+    status = "unreachable" if site_error else ("partial" if partial else "ok")
+    return CheckResult(site=SiteInfo(url=home, status=status, pages_fetched=pages, error=site_error),
+                       rules=RulesInfo(year=rules.year, items=len(rules.items)), as_of=as_of,
+                       score=score, band=_band(rules, score), items=items)
+
+
+def as_of_for(rules: RuleSet, as_of: dt.date | str | None, today: dt.date | None = None) -> dt.date:
+    """The date that "recent" is judged at: given, or today clamped into the answering window
+    of the rule year (a 2568 check run in 2026 is judged as of mid-2025, not as of 2026)."""
+    if isinstance(as_of, str):
+        return dt.date.fromisoformat(as_of)
+    if as_of is not None:
+        return as_of
+    today = today or dt.date.today()
+    return min(max(today, rules.answer_window.start), rules.answer_window.end)

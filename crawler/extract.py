@@ -1,0 +1,284 @@
+"""Read one fetched document (HTML, PDF, XLSX) into a `Page`: title, headings, text, links.
+
+For every link the extractor keeps what a person reading the page would use to know what the
+link is for: its own text (or image alt/title/file name), the row or list item around it, and
+the section it sits in (heading, tab or accordion label, parent menu entry). Years in those
+texts are what tells a 2568 list from last year's list on the same page.
+"""
+from __future__ import annotations
+
+import io
+import re
+import posixpath
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+import lxml.html
+from lxml import etree
+
+from .decode import decode_html
+from .models import Link, Page
+from .thai import normalize
+
+TEXT_CAP = 30_000  # characters of body text kept per page
+PDF_PAGES = 4  # evidence is judged on its first pages (title, fiscal year, scope)
+XLSX_ROWS = 300
+_MAX_CONTEXT = 300  # a "row" longer than this is a layout block, not the link's row
+_MAX_LABEL = 120
+
+_DROP = ("script", "style", "noscript", "template", "svg")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "summary", "dt"}
+_ROWS = {"tr", "li", "dd", "p", "figure", "h1", "h2", "h3", "h4", "h5", "h6"}
+_LISTS = {"ul", "ol", "menu"}
+_HEADINGISH = re.compile(r"head|title|caption", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_DOC_EXT = {".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".doc": "doc",
+            ".docx": "docx", ".jpg": "image", ".jpeg": "image", ".png": "image",
+            ".gif": "image", ".webp": "image", ".zip": "other", ".rar": "other"}
+
+
+def url_kind(url: str) -> str:
+    """What a URL most likely points at, from its file extension ('html' when unsure)."""
+    ext = posixpath.splitext(urlparse(url).path.lower())[1]
+    return _DOC_EXT.get(ext, "html")
+
+
+def body_kind(url: str, content_type: str, body: bytes) -> str:
+    ctype = content_type.split(";")[0].strip().lower()
+    if body.startswith(b"%PDF") or ctype == "application/pdf":
+        return "pdf"
+    if "spreadsheetml" in ctype or (body.startswith(b"PK") and url_kind(url) == "xlsx"):
+        return "xlsx"
+    if ctype.startswith("image/"):
+        return "image"
+    if ctype in ("text/html", "application/xhtml+xml", "text/plain", "") and not body.startswith(b"PK"):
+        return "html" if url_kind(url) in ("html", "other") or ctype.startswith("text/") else url_kind(url)
+    return url_kind(url) if url_kind(url) != "html" else "other"
+
+
+def read(url: str, content_type: str, body: bytes) -> dict:
+    """Fields of a `Page` read from the body: kind, title, headings, text, links, scanned."""
+    kind = body_kind(url, content_type, body)
+    if kind == "html":
+        return {"kind": kind, **_html(url, body, content_type)}
+    if kind == "pdf":
+        return {"kind": kind, **_pdf(body)}
+    if kind == "xlsx":
+        return {"kind": kind, **_xlsx(body)}
+    return {"kind": kind}
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _text(el) -> str:
+    return normalize(el.text_content())
+
+
+def _own_text(el) -> str:
+    """Text of an element without its nested lists (a menu entry without its sub-menu)."""
+    parts = [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        if child.tag not in _LISTS:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return normalize(" ".join(parts))
+
+
+def _is_heading(el) -> bool:
+    if el.tag in _HEADINGS:
+        return True
+    if el.tag in ("div", "span", "p", "strong", "b", "a", "button", "label") and \
+            _HEADINGISH.search(el.get("class", "") + " " + el.get("id", "")):
+        return True
+    # <p><strong>Title</strong></p>: the only child of a paragraph, bold
+    parent = el.getparent()
+    return el.tag in ("strong", "b") and parent is not None and parent.tag == "p" and len(parent) == 1 \
+        and not (parent.text or "").strip()
+
+
+def _image_text(a) -> str:
+    for img in a.iter("img"):
+        for attr in ("alt", "title"):
+            if img.get(attr, "").strip():
+                return normalize(img.get(attr))
+        src = img.get("src", "")
+        if src:
+            return _file_words(src)
+    return ""
+
+
+def _file_words(url: str) -> str:
+    name = posixpath.splitext(posixpath.basename(unquote(urlparse(url).path)))[0]
+    return normalize(re.sub(r"[_\-.+]+", " ", name))
+
+
+def _labels(doc) -> dict[str, str]:
+    """id -> label text for tab/accordion panes (Bootstrap and ARIA conventions)."""
+    labels: dict[str, str] = {}
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in ("href", "data-target", "data-bs-target", "aria-controls"):
+            ref = el.get(attr, "")
+            if attr != "aria-controls":
+                if not ref.startswith("#") or len(ref) < 2:
+                    continue
+                ref = ref[1:]
+            text = _text(el)
+            if ref and text and len(text) <= _MAX_LABEL:
+                labels.setdefault(ref, text)
+    for el in doc.iter():
+        if isinstance(el.tag, str) and el.get("id") and el.get("role") == "tab":
+            labels.setdefault(el.get("id"), _text(el))
+    return labels
+
+
+def _context(a, text: str) -> str:
+    for anc in a.iterancestors():
+        if anc.tag in ("body", "html", "table", "ul", "ol"):
+            return ""
+        if anc.tag == "td" or anc.tag == "th":
+            continue
+        own = _own_text(anc) if anc.tag == "li" else _text(anc)
+        if anc.tag in _ROWS or (anc.tag == "div" and len(own) > len(text) + 3):
+            return own if len(own) <= _MAX_CONTEXT else ""
+    return ""
+
+
+def _section(a, heading, labels: dict[str, str]) -> str:
+    """Labels of the containers around a link, outermost first, then the nearest heading."""
+    found: list[str] = []
+    scope = None  # innermost labelled container: a heading outside it belongs to another pane
+    first_li = True
+    for anc in a.iterancestors():
+        label = ""
+        if anc.tag == "li":
+            if first_li:  # the link's own menu entry is its context, not its section
+                first_li = False
+                continue
+            label = _own_text(anc)
+        elif anc.tag == "details":
+            summary = anc.find("summary")
+            label = _text(summary) if summary is not None else ""
+        elif anc.get("id") in labels:
+            label = labels[anc.get("id")]
+        elif anc.get("aria-labelledby"):
+            label = " ".join(labels.get(i, "") for i in anc.get("aria-labelledby").split())
+        if label and len(label) <= _MAX_LABEL:
+            found.append(label)
+            scope = anc if scope is None else scope
+    parts = found[::-1]
+    if heading is not None and (scope is None or scope in heading.iterancestors()):
+        parts.append(_text(heading)[:_MAX_LABEL])
+    return " > ".join(p for p in parts if p)
+
+
+def _html(url: str, body: bytes, content_type: str) -> dict:
+    text, _ = decode_html(body, content_type)
+    try:
+        doc = lxml.html.document_fromstring(_XML_DECL.sub("", text) or "<html></html>")
+    except (etree.ParserError, ValueError):
+        return {"text": normalize(text)[:TEXT_CAP]}
+    for el in list(doc.iter(*_DROP)):
+        el.drop_tree()
+    etree.strip_elements(doc, etree.Comment, with_tail=False)
+    base = url
+    base_el = doc.find(".//base[@href]")
+    if base_el is not None:
+        base = urljoin(url, base_el.get("href").strip())
+    title_el = doc.find(".//title")
+    labels = _labels(doc)
+
+    headings: list[str] = []
+    links: list[Link] = []
+    heading = None
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if _is_heading(el) and el.tag != "a" and el.find(".//a") is None:
+            heading = el
+            if len(headings) < 40:
+                h = _text(el)
+                if h and len(h) <= _MAX_LABEL:
+                    headings.append(h)
+            continue
+        href = None
+        if el.tag in ("a", "area"):
+            href = el.get("href")
+        elif el.tag in ("iframe", "frame", "embed"):
+            href = el.get("src")
+        elif el.tag == "object":
+            href = el.get("data")
+        if not href:
+            continue
+        target = _absolute(base, href)
+        if not target:
+            continue
+        if el.tag in ("a", "area"):
+            own = _text(el) or normalize(el.get("alt", ""))
+            image = not own and el.find(".//img") is not None
+            if image:
+                own = _image_text(el)
+            if len(own) < 3:  # generic or empty: a title/aria-label may say more
+                own = normalize(" ".join(filter(None, (own, el.get("title", ""), el.get("aria-label", "")))))
+        else:  # an embedded document carries the name of the page it is shown on
+            own, image = normalize(el.get("title", "")), False
+        links.append(Link(url=target, text=own[:_MAX_CONTEXT], context=_context(el, own),
+                          section=_section(el, heading, labels), image=image))
+    body_el = doc.find(".//body")
+    return {
+        "title": _text(title_el) if title_el is not None else "",
+        "headings": headings,
+        "text": _text(body_el if body_el is not None else doc)[:TEXT_CAP],
+        "links": links,
+    }
+
+
+def _absolute(base: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        target = urldefrag(urljoin(base, href))[0]
+    except ValueError:
+        return None
+    return target if urlparse(target).scheme in ("http", "https") else None
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _pdf(body: bytes) -> dict:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(body), strict=False)
+        pages = [p.extract_text() or "" for p in reader.pages[:PDF_PAGES]]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+        return {"error": "unreadable"}
+    text = normalize(" ".join(pages))
+    lines = [normalize(line) for line in (pages[0] if pages else "").splitlines() if line.strip()]
+    return {"title": " ".join(lines[:3])[:_MAX_CONTEXT], "headings": lines[:8],
+            "text": text[:TEXT_CAP], "scanned": len(text.replace(" ", "")) < 20}
+
+
+def _xlsx(body: bytes) -> dict:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, xml, key) on broken files
+        return {"error": "unreadable"}
+    rows: list[str] = []
+    for ws in wb.worksheets[:3]:
+        for row in ws.iter_rows(max_row=XLSX_ROWS, values_only=True):
+            cells = [str(c) for c in row if c not in (None, "")]
+            if cells:
+                rows.append(normalize(" ".join(cells)))
+    wb.close()
+    return {"title": " ".join(rows[:2])[:_MAX_CONTEXT], "headings": rows[:5],
+            "text": " ".join(rows)[:TEXT_CAP]}

@@ -1,0 +1,222 @@
+"""Data models, all in one place: rules, what the crawler reads, and what it reports."""
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Status(str, Enum):
+    """The one status vocabulary (DESIGN.md), used in code, JSON and HTML."""
+
+    found = "found"
+    stale = "stale"
+    missing = "missing"
+    unverified = "unverified"
+
+
+class Freshness(str, Enum):
+    """Which fiscal year (B.E.) the evidence of an item must show, relative to the rule year Y."""
+
+    current = "current"  # FY Y
+    previous = "previous"  # FY Y-1
+    current_or_previous = "current_or_previous"  # FY Y or Y-1
+    plan_covers = "plan_covers"  # a multi-year plan whose period covers Y (or FY Y itself)
+    none = "none"  # the current state; no year needed
+
+
+# ---------------------------------------------------------------- rules (rules/oit-YYYY.yaml)
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Phrase = str | list[str]
+"""A phrase matches when it occurs in the normalised text; a list matches when all its parts do."""
+
+
+class Match(_Strict):
+    """How to recognise an item. Texts are compared after Thai normalisation (crawler.thai)."""
+
+    names: list[Phrase] = Field(min_length=1)  # link text, page titles, headings
+    url_words: list[str] = []  # words in a URL path or file name (Latin, lower case)
+    keywords: list[Phrase] = []  # body text of a page or document that confirms the item
+    exclude: list[Phrase] = []  # a text containing one of these is not this item
+
+
+class ItemRule(_Strict):
+    code: str = Field(pattern=r"^[A-Z]+[0-9]+$")
+    name: str = Field(min_length=1)
+    topic: str
+    indicator: str
+    match: Match
+    freshness: Freshness
+    expect: str = Field(min_length=1)  # what an assessor expects to see: the hint for fixing
+    must_work: bool = False  # an online channel (E-Service, complaint form) must answer now
+
+
+class Band(_Strict):
+    band: str
+    min: float
+
+
+class Window(_Strict):
+    start: dt.date
+    end: dt.date
+
+
+class RuleSet(_Strict):
+    year: int = Field(ge=2500, le=2700)  # assessment (fiscal) year, B.E.
+    scheme: str
+    answer_window: Window  # when agencies answer ITAS: --as-of is clamped into it
+    index_names: list[Phrase] = Field(min_length=1)  # link text / titles of an ITA-OIT index page
+    index_url_words: list[str] = []
+    exclude: list[Phrase] = []  # other schemes (MOIT, vocational O1-O37...) on any text
+    bands: list[Band] = Field(min_length=1)
+    items: list[ItemRule] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _unique_codes(cls, items: list[ItemRule]) -> list[ItemRule]:
+        seen: set[str] = set()
+        for item in items:
+            if item.code in seen:
+                raise ValueError(f"duplicate item code {item.code}")
+            seen.add(item.code)
+        return items
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_descending(cls, bands: list[Band]) -> list[Band]:
+        if [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
+            raise ValueError("bands must be listed from the highest minimum to the lowest")
+        return bands
+
+    def item(self, code: str) -> ItemRule:
+        return next(i for i in self.items if i.code == code)
+
+
+# ---------------------------------------------------------------- what the crawler reads
+
+
+class Link(BaseModel):
+    url: str  # absolute, fragment removed
+    text: str  # normalised anchor text (or image alt/title/file name for image links)
+    context: str = ""  # normalised text of the row, list item or block around the link
+    section: str = ""  # normalised nearest heading / tab label above the link
+    image: bool = False  # the link shows only an image
+
+
+class Page(BaseModel):
+    """One fetched URL, reduced to what classification needs. Produced by crawler.extract."""
+
+    site: str  # site id (the agency)
+    url: str  # URL as requested (what a link points to)
+    final_url: str  # after redirects
+    depth: int = 0
+    via: str = ""  # normalised section and text of the link that led here (index context)
+    kind: str  # html | pdf | xlsx | image | other
+    http_status: int | None = None
+    error: str = ""  # failure class when the fetch failed: dns, connect, tls, timeout, http, blocked...
+    title: str = ""
+    headings: list[str] = []
+    text: str = ""  # normalised body text (capped)
+    links: list[Link] = []
+    scanned: bool = False  # a PDF without a text layer
+
+
+# ---------------------------------------------------------------- what classification learns
+
+YearSpan = tuple[int, int]
+"""Fiscal years (B.E.) shown by a text: (first, last); first == last for one year."""
+
+
+class Candidate(BaseModel):
+    """Something on a page that points at an item: a link (its target is the evidence) or the page."""
+
+    code: str
+    url: str  # the evidence URL an agency would paste into ITAS
+    text: str  # what the agency called it
+    how: str  # link | context | section | page
+    specificity: int  # length of the rule phrase that matched: the most specific item wins
+    years: list[YearSpan] = []  # years shown next to the link (its text and row)
+    filed: list[int] = []  # years of the ITA/OIT index it is filed under
+    source: str = ""  # the page it was found on
+
+
+class Reading(BaseModel):
+    """What classification learned from one fetched URL, kept per site until it is evaluated."""
+
+    url: str
+    kind: str
+    error: str = ""
+    http_status: int | None = None
+    scanned: bool = False
+    head_years: list[YearSpan] = []  # in the title / first lines
+    body_years: list[YearSpan] = []  # anywhere in the main text
+    index: bool = False  # an ITA/OIT index page
+    candidates: list[Candidate] = []
+
+
+# ---------------------------------------------------------------- results
+
+
+class Evidence(BaseModel):
+    url: str
+    text: str = ""
+    years: list[int] = []  # fiscal years (B.E.) the evidence shows
+
+
+class ItemResult(BaseModel):
+    code: str
+    name: str
+    status: Status
+    evidence: list[Evidence] = []
+    reason: str  # short Thai explanation
+    years_seen: list[int] = []
+    years_needed: list[int] = []
+    hint: str = ""  # what an assessor expects (from the rules)
+
+
+class SiteInfo(BaseModel):
+    url: str
+    status: str  # ok | partial | unreachable
+    pages_fetched: int
+    error: str = ""  # failure class when unreachable
+
+
+class RulesInfo(BaseModel):
+    year: int
+    items: int
+
+
+class CheckResult(BaseModel):
+    """The contract JSON of `oit check` (DESIGN.md); extra fields are additive."""
+
+    site: SiteInfo
+    rules: RulesInfo
+    as_of: dt.date
+    score: float
+    band: str
+    items: list[ItemResult]
+
+
+# ---------------------------------------------------------------- labelled farms (truth.json)
+
+
+class TruthItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Status
+    urls: list[str] = []
+
+
+class TruthSite(BaseModel):
+    name: str = ""
+    items: dict[str, TruthItem]
+
+
+class FarmTruth(BaseModel):
+    as_of: dt.date
+    rules: str
+    sites: dict[str, TruthSite]

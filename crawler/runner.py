@@ -1,0 +1,42 @@
+"""Run the OIT spider in-process over a list of sites and hand back one result per site."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from .models import CheckResult, RuleSet
+from .spiders.oit import OitSpider
+
+
+def settings(**overrides) -> Settings:
+    s = Settings()
+    s.setmodule("crawler.settings", priority="project")
+    s.update(overrides, priority="cmdline")
+    return s
+
+
+def run(sites: list[tuple[str, str]], rules: RuleSet, as_of: dt.date | None = None,
+        overrides: dict | None = None, on_start: Callable[[OitSpider], None] | None = None,
+        on_result: Callable[[str, CheckResult], None] | None = None) -> dict[str, CheckResult]:
+    """Crawl `sites` ([(id, url)]) and return {id: result}. Blocks until every site is done."""
+    results: dict[str, CheckResult] = {}
+    urls = {url: sid for sid, url in sites}
+
+    def scraped(item, response, spider):
+        sid = urls[item.site.url]
+        results[sid] = item
+        if on_result:
+            on_result(sid, item)
+
+    process = CrawlerProcess(settings(**(overrides or {})), install_root_handler=False)
+    crawler = process.create_crawler(OitSpider)
+    crawler.signals.connect(scraped, signal=signals.item_scraped)
+    if on_start:
+        crawler.signals.connect(lambda spider: on_start(spider), signal=signals.spider_opened)
+    process.crawl(crawler, sites=sites, rules=rules, as_of=as_of)
+    process.start()
+    return results
