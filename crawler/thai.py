@@ -1,0 +1,72 @@
+"""Thai text normalisation: the one normaliser behind every comparison (rules and page texts).
+
+`normalize` gives a canonical text that keeps single spaces (Thai uses them as phrase separators);
+`compact` also drops the spaces, because PDF extraction inserts stray ones inside Thai words.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONES = "\u0e48\u0e49\u0e4a\u0e4b\u0e4c"  # mai ek, mai tho, mai tri, mai chattawa, thanthakhat
+
+# Private-use glyphs that Thai PDF fonts emit for shifted vowels and tone marks.
+_PUA = {
+    0xF700: "\u0e10", 0xF701: "\u0e34", 0xF702: "\u0e35", 0xF703: "\u0e36", 0xF704: "\u0e37",
+    0xF70F: "\u0e0d", 0xF710: "\u0e31", 0xF711: "\u0e4d", 0xF712: "\u0e47",
+    0xF718: "\u0e38", 0xF719: "\u0e39", 0xF71A: "\u0e3a",
+}
+for _run in (0xF705, 0xF70A, 0xF713):  # three runs of five shifted tone marks
+    _PUA.update({_run + i: tone for i, tone in enumerate(_TONES)})
+
+_TABLE = str.maketrans({
+    **_PUA,
+    **{0x0E50 + i: str(i) for i in range(10)},  # Thai digits
+    **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)},  # full-width Latin, digits, punctuation
+    **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-"),
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'"),
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'),
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None),  # zero-width
+})
+
+# Decomposed sara am (nikhahit + sara aa), with the tone mark on either side of the nikhahit;
+# stored correctly as consonant + tone + sara am.
+_SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_SPACES = re.compile(r"\s+")  # every Unicode space, NBSP included
+
+
+def normalize(text: str) -> str:
+    """Canonical form for comparisons; idempotent."""
+    text = _SARA_AM.sub("\\1\\2\u0e33", text.translate(_TABLE))
+    # lower() before NFC so composed results are final (a second pass changes nothing)
+    text = unicodedata.normalize("NFC", text.lower())
+    return _SPACES.sub(" ", text).strip()
+
+
+def compact(text: str) -> str:
+    """Normalised text without any whitespace, for substring matching of Thai phrases."""
+    return normalize(text).replace(" ", "")
+
+
+@lru_cache(maxsize=4096)
+def _compact_phrase(phrase: str) -> str:
+    return compact(phrase)
+
+
+def _parts(phrase: str | list[str]) -> list[str]:
+    return [phrase] if isinstance(phrase, str) else list(phrase)
+
+
+def contains(haystack_compact: str, phrase: str | list[str]) -> bool:
+    """True when the phrase (every part of a list) occurs in the compacted haystack.
+
+    An empty phrase, or an empty list, never matches: it would match every page.
+    """
+    needles = [_compact_phrase(p) for p in _parts(phrase)]
+    return bool(needles) and all(n and n in haystack_compact for n in needles)
+
+
+def phrase_len(phrase: str | list[str]) -> int:
+    """Compacted length (summed over a list), to prefer the most specific matching phrase."""
+    return sum(len(_compact_phrase(p)) for p in _parts(phrase))

@@ -1,0 +1,96 @@
+"""Thai-first labels, colours and small display helpers shared by every reporter."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from crawler.models import Status
+
+TARGET_SCORE = 85  # what provinces ask every agency to reach
+
+
+@dataclass(frozen=True)
+class StatusLabel:
+    code: str  # the English status value (JSON, CSV)
+    th: str  # what a clerk reads
+    fg: str  # badge text (HTML), contrast >= 7:1 on bg
+    bg: str  # badge background (HTML)
+    accent: str  # strong colour for borders (HTML)
+    rich: str  # terminal style
+    help: str  # what the status means for the clerk
+
+
+STATUS: dict[Status, StatusLabel] = {
+    Status.found: StatusLabel(
+        "found", "ผ่าน (พบ)", "#0b4a2c", "#d3ecdd", "#198754", "bold green",
+        "พบหลักฐานของปีที่กำหนด นำ URL ไปกรอกใน ITAS ได้",
+    ),
+    Status.stale: StatusLabel(
+        "stale", "ไม่เป็นปัจจุบัน", "#5c4300", "#fdf0c4", "#c28a00", "bold yellow",
+        "พบหลักฐาน แต่เป็นของปีอื่น ต้องเผยแพร่ของปีที่กำหนด",
+    ),
+    Status.missing: StatusLabel(
+        "missing", "ไม่พบ", "#7a1620", "#f8d9dc", "#c0392b", "bold red",
+        "ตรวจเว็บไซต์แล้วไม่พบรายการนี้",
+    ),
+    Status.unverified: StatusLabel(
+        "unverified", "ตรวจสอบไม่ได้", "#38286b", "#e6e0f5", "#6f42c1", "bold magenta",
+        "โปรแกรมอ่านหลักฐานไม่ได้ (เช่น Google Drive, PDF สแกน) หรือเข้าเว็บไซต์ไม่ได้"
+        " — โปรดตรวจด้วยตนเอง",
+    ),
+}
+
+SITE_STATUS = {
+    "ok": "เข้าถึงได้",
+    "partial": "เข้าถึงได้บางส่วน",
+    "unreachable": "เข้าถึงไม่ได้",
+}
+
+SITE_ERRORS = {  # failure classes of crawler.models.Page.error / SiteInfo.error
+    "dns": "ไม่พบชื่อโดเมน (DNS)",
+    "connect": "เชื่อมต่อเซิร์ฟเวอร์ไม่ได้",
+    "tls": "ใบรับรองความปลอดภัย (TLS/SSL) ใช้ไม่ได้",
+    "timeout": "เว็บไซต์ไม่ตอบสนองภายในเวลาที่กำหนด",
+    "http": "เว็บไซต์ตอบกลับด้วยข้อผิดพลาด (HTTP)",
+    "blocked": "ที่อยู่นี้ถูกปิดกั้นตามการตั้งค่าความปลอดภัยเครือข่าย",
+}
+
+_MONTHS = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
+
+
+def site_error_text(error: str) -> str:
+    """Thai explanation of a site failure class; unknown classes are shown as they are."""
+    return SITE_ERRORS.get(error, error or "ไม่ทราบสาเหตุ")
+
+
+def years_text(years: list[int]) -> str:
+    """B.E. years as '2566, 2567', or '—' when there are none."""
+    return ", ".join(str(y) for y in sorted(set(years))) or "—"
+
+
+def thai_date(day: dt.date) -> str:
+    """'20 มี.ค. 2568' (B.E.); datetimes also get the time: '20 มี.ค. 2568 08:05 น.'."""
+    text = f"{day.day} {_MONTHS[day.month - 1]} {day.year + 543}"
+    if isinstance(day, dt.datetime):
+        text += f" {day:%H:%M} น."
+    return text
+
+
+def is_web_url(url: str) -> bool:
+    """Only absolute http(s) URLs may become links; anything else is shown as text."""
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def short_url(url: str, width: int = 60) -> str:
+    """A readable, shortened URL for link text: no scheme, Thai decoded, middle elided."""
+    raw = url.strip().split("://", 1)[-1].rstrip("/")
+    text = unquote(raw, errors="replace")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        text = raw  # decoded controls or bidi overrides could disguise the link
+    if len(text) <= width:
+        return text
+    head = width * 2 // 3
+    return text[:head] + "…" + text[-(width - head - 1):]

@@ -1,0 +1,71 @@
+"""What the extractor keeps of a page: link text, the row around it, the section it sits in."""
+from crawler.extract import read
+
+BASE = "http://agency.example/ita/index.html"
+
+
+def _links(html: str, url: str = BASE):
+    return {link.url.rsplit("/", 1)[-1]: link for link in read(url, "text/html", html.encode())["links"]}
+
+
+def test_table_row_gives_context_to_generic_link_text():
+    links = _links("""<h1>ITA ๒๕๖๘</h1><table>
+      <tr><td>O1</td><td>โครงสร้างและอำนาจหน้าที่</td><td><a href="o1.pdf">คลิก</a></td></tr>
+      <tr><td>O2</td><td>ข้อมูลผู้บริหาร</td><td><a href="o2.html">ดาวน์โหลด</a></td></tr></table>""")
+    assert links["o1.pdf"].text == "คลิก"
+    assert "โครงสร้างและอำนาจหน้าที่" in links["o1.pdf"].context
+    assert "ข้อมูลผู้บริหาร" not in links["o1.pdf"].context
+    assert links["o1.pdf"].section == "ita 2568"  # Thai digits normalised, Latin lower case
+    assert links["o1.pdf"].url == "http://agency.example/ita/o1.pdf"
+
+
+def test_bootstrap_tabs_label_each_pane_with_its_year():
+    links = _links("""<h2>การประเมินคุณธรรมและความโปร่งใส</h2>
+      <ul class="nav nav-tabs"><li><a href="#y68" data-bs-toggle="tab">ปี 2568</a></li>
+          <li><a href="#y67" data-bs-toggle="tab">ปี 2567</a></li></ul>
+      <div class="tab-content">
+        <div class="tab-pane active" id="y68"><ul><li><a href="plan68.pdf">แผนปฏิบัติการป้องกันการทุจริต</a></li></ul></div>
+        <div class="tab-pane" id="y67"><ul><li><a href="plan67.pdf">แผนปฏิบัติการป้องกันการทุจริต</a></li></ul></div>
+      </div>""")
+    assert "2568" in links["plan68.pdf"].section and "2567" not in links["plan68.pdf"].section
+    assert "2567" in links["plan67.pdf"].section and "2568" not in links["plan67.pdf"].section
+
+
+def test_nested_menu_parent_entry_is_the_section():
+    links = _links("""<ul class="menu"><li><a href="#">ITA 2568</a>
+        <ul><li><a href="/o1.html">O1 โครงสร้าง</a></li></ul></li>
+      <li><a href="#">ITA 2567</a><ul><li><a href="/old-o1.html">O1 โครงสร้าง</a></li></ul></li></ul>""")
+    assert links["o1.html"].section.startswith("ita 2568")
+    assert links["old-o1.html"].section.startswith("ita 2567")
+
+
+def test_image_link_uses_alt_then_file_name():
+    links = _links("""<a href="/ita.html"><img src="/img/banner.png" alt="ITA 2568"></a>
+      <a href="/nogift.html"><img src="/img/no-gift-policy_2568.jpg"></a>""")
+    assert links["ita.html"].text == "ita 2568" and links["ita.html"].image
+    assert links["nogift.html"].text == "no gift policy 2568"
+
+
+def test_embedded_documents_and_frames_are_links():
+    links = _links("""<title>แผนพัฒนาท้องถิ่น</title><iframe src="/files/plan.pdf"></iframe>
+      <frameset><frame src="menu.html"></frameset>""")
+    assert "plan.pdf" in links and "menu.html" in links
+
+
+def test_scripts_mailto_and_fragments_are_not_links():
+    links = _links("""<a href="javascript:void(0)">x</a><a href="mailto:a@b.go.th">mail</a>
+      <a href="#top">top</a><a href="tel:021234567">tel</a><script>var a='<a href="/s.html">';</script>
+      <a href="/page.html#part">page</a>""")
+    assert list(links) == ["page.html"]
+
+
+def test_base_href_and_title_headings():
+    page = read(BASE, "text/html", """<html><head><base href="http://agency.example/sub/">
+      <title>ข่าวประชาสัมพันธ์</title></head><body><h1>ข่าว</h1><a href="n1.html">ข่าว 1</a></body></html>""".encode())
+    assert page["title"] == "ข่าวประชาสัมพันธ์" and page["headings"] == ["ข่าว"]
+    assert page["links"][0].url == "http://agency.example/sub/n1.html"
+
+
+def test_broken_html_still_yields_links():
+    page = read(BASE, "text/html", b"<html><body><table><tr><td><a href='/a.html'>\xe0\xb8\x81 link<td></table")
+    assert [link.url for link in page["links"]] == ["http://agency.example/a.html"]
