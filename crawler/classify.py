@@ -91,12 +91,15 @@ class Matcher:
         return next((code for code, w in self._url_words if _has_word(path, w)), None)
 
     def keyword_item(self, text: str) -> tuple[str, int] | None:
-        """The item whose body keywords occur most often in a document's opening text."""
+        """The item whose body keywords occur most often (two at least, no tie) in a document's
+        opening text: how a PDF behind a generic "ดาวน์โหลด" link says what it is."""
         n = normalize(text)
         c = n.replace(" ", "")
-        best = max(((sum(_has(n, c, k) for k in kws), code) for code, kws in self._keywords if kws),
-                   default=(0, ""))
-        return (best[1], 1) if best[0] >= 2 else None
+        counts = sorted(((sum(_has(n, c, k) for k in kws), code) for code, kws in self._keywords if kws),
+                        reverse=True)
+        if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+            return None
+        return counts[0][1], 1
 
 
 def _last(section: str) -> str:

@@ -1,0 +1,142 @@
+"""Item statuses as a clerk reads them: found / stale / missing / unverified, with the reason.
+
+Each case builds a tiny site from HTML and runs the real chain (extract -> classify -> evaluate)
+without a network: what the spider would have fetched is given as {url: (status, html)}.
+"""
+import datetime as dt
+
+import pytest
+
+from crawler import classify, extract, rules
+from crawler.evaluate import as_of_for, evaluate
+from crawler.models import Page, Status
+
+HOME = "http://abt.example/"
+RULES = rules.load("2568")
+MATCHER = classify.Matcher(RULES)
+AS_OF = dt.date(2025, 3, 20)
+
+
+def check(pages: dict[str, tuple[int, str]], site_error: str = ""):
+    """{path: (http status, html)} -> CheckResult; the home page's links are the site menu."""
+    readings, nav = {}, frozenset()
+    for depth, (path, (status, html)) in enumerate(pages.items()):
+        url = HOME.rstrip("/") + path
+        fields = extract.read(url, "text/html", html.encode()) if status == 200 else {"kind": "html"}
+        page = Page(site="s", url=url, final_url=url, depth=min(depth, 1), http_status=status,
+                    error="" if status == 200 else f"http-{status}", **fields)
+        readings[url] = classify.read(page, MATCHER, nav)
+        if depth == 0:
+            nav = frozenset(link.url for link in page.links)
+    return {i.code: i for i in evaluate(RULES, HOME, readings, AS_OF, site_error=site_error).items}
+
+
+def doc(title: str, body: str = "") -> tuple[int, str]:
+    return 200, f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>{body}</p></body></html>"
+
+
+def test_current_plan_is_found_with_its_url():
+    items = check({"/": (200, '<a href="/p.html">แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ ๒๕๖๘</a>'),
+                   "/p.html": doc("แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ 2568")})
+    assert items["O25"].status is Status.found
+    assert [e.url for e in items["O25"].evidence] == [HOME + "p.html"]
+    assert items["O25"].evidence[0].years == [2568]
+
+
+def test_old_plan_is_stale_and_says_which_year_it_shows_and_needs():
+    items = check({"/": (200, '<a href="/p.html">แผนปฏิบัติการป้องกันการทุจริต ปี 2566</a>'),
+                   "/p.html": doc("แผนปฏิบัติการป้องกันการทุจริต 2566")})
+    o25 = items["O25"]
+    assert o25.status is Status.stale
+    assert o25.years_seen == [2566] and o25.years_needed == [2568]
+    assert "2566" in o25.reason and "2568" in o25.reason
+
+
+def test_previous_year_report_is_what_o26_needs():
+    items = check({"/": (200, '<a href="/r.html">รายงานผลการดำเนินการป้องกันการทุจริตประจำปี 2567</a>'
+                               '<a href="/q.html">รายงานผลการดำเนินการป้องกันการทุจริตประจำปี 2565</a>'),
+                   "/r.html": doc("รายงานผล 2567"), "/q.html": doc("รายงานผล 2565")})
+    assert items["O26"].status is Status.found
+    assert [e.url for e in items["O26"].evidence] == [HOME + "r.html"]
+    assert items["O26"].years_seen == [2565, 2567]
+
+
+@pytest.mark.parametrize("plan, status", [("พ.ศ. 2566-2570", Status.found),
+                                          ("(พ.ศ. ๒๕๖๖ - ๒๕๗๐)", Status.found),
+                                          ("พ.ศ. 2561-2565", Status.stale)])
+def test_multi_year_plan_must_cover_the_year(plan, status):
+    items = check({"/": (200, f'<a href="/plan.html">แผนพัฒนาท้องถิ่น {plan}</a>'),
+                   "/plan.html": doc("แผนพัฒนาท้องถิ่น")})
+    assert items["O5"].status is status
+
+
+def test_no_year_counts_when_filed_under_the_ita_index_of_the_year():
+    index = """<title>ITA 2568</title><h1>การประเมินคุณธรรมและความโปร่งใส ปี 2568</h1><table>
+      <tr><td>O23</td><td>การประเมินความเสี่ยงการทุจริต</td><td><a href="/risk.html">คลิก</a></td></tr></table>"""
+    items = check({"/": (200, '<a href="/ita.html">ITA</a>'), "/ita.html": (200, index),
+                   "/risk.html": doc("การประเมินความเสี่ยง")})
+    assert items["O23"].status is Status.found
+    assert "2568" in items["O23"].reason
+
+
+def test_no_year_under_last_years_index_is_stale():
+    index = """<title>ITA 2567</title><h1>ITA 2567</h1><table>
+      <tr><td>O23</td><td>การประเมินความเสี่ยงการทุจริต</td><td><a href="/risk.html">คลิก</a></td></tr></table>"""
+    items = check({"/": (200, '<a href="/ita.html">ITA</a>'), "/ita.html": (200, index),
+                   "/risk.html": doc("การประเมินความเสี่ยง")})
+    assert items["O23"].status is Status.stale
+
+
+def test_no_year_outside_any_index_is_unverified_not_missing():
+    items = check({"/": (200, '<a href="/risk.html">การประเมินความเสี่ยงการทุจริต</a>'),
+                   "/risk.html": doc("การประเมินความเสี่ยงการทุจริต")})
+    assert items["O23"].status is Status.unverified
+    assert "ไม่ระบุปี" in items["O23"].reason
+
+
+def test_items_without_a_freshness_rule_need_no_year():
+    items = check({"/": (200, '<a href="/s.html">โครงสร้างองค์กร</a>'), "/s.html": doc("โครงสร้าง")})
+    assert items["O1"].status is Status.found
+
+
+def test_broken_link_is_not_evidence_and_is_named():
+    items = check({"/": (200, '<a href="/gone.pdf">คู่มือการปฏิบัติงาน</a>'), "/gone.pdf": (404, "")})
+    assert items["O8"].status is Status.missing
+    assert HOME + "gone.pdf" in items["O8"].reason
+
+
+def test_external_document_is_unverified_with_its_host():
+    items = check({"/": (200, '<a href="https://drive.google.com/file/d/x">มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน</a>')})
+    assert items["O27"].status is Status.unverified
+    assert "drive.google.com" in items["O27"].reason
+    assert items["O27"].evidence[0].url == "https://drive.google.com/file/d/x"
+
+
+def test_current_evidence_wins_over_an_old_one():
+    items = check({"/": (200, '<a href="/a.html">คู่มือการปฏิบัติงาน</a><a href="/c.html">ข่าวประชาสัมพันธ์</a>'),
+                   "/a.html": doc("คู่มือ"), "/c.html": doc("ข่าว", "15 ม.ค. 2566 ข่าวเก่า 3 ธ.ค. 2567 ข่าวใหม่")})
+    assert items["O4"].status is Status.found  # a news page with a date in FY 2568
+
+
+def test_unreachable_site_is_never_missing():
+    items = check({"/": (200, "")}, site_error="dns")
+    assert {i.status for i in items.values()} == {Status.unverified}
+    assert "dns" in items["O1"].reason
+
+
+def test_missing_item_says_how_much_was_looked_at():
+    items = check({"/": (200, "<p>ยินดีต้อนรับ</p>")})
+    assert items["O21"].status is Status.missing
+    assert "1 หน้า" in items["O21"].reason
+    assert items["O21"].hint  # what the assessor expects, for the fix
+
+
+def test_score_and_band():
+    from crawler.evaluate import _band
+    assert _band(RULES, 100) == "AA" and _band(RULES, 85.71) == "A" and _band(RULES, 12) == "F"
+
+
+def test_as_of_defaults_into_the_answering_window():
+    assert as_of_for(RULES, None, today=dt.date(2026, 11, 23)) == dt.date(2025, 6, 30)
+    assert as_of_for(RULES, None, today=dt.date(2024, 12, 1)) == dt.date(2025, 1, 1)
+    assert as_of_for(RULES, "2025-03-01") == dt.date(2025, 3, 1)
