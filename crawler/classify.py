@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 from .dates import find_years
 from .extract import url_kind
 from .models import Candidate, Link, Page, Reading, RuleSet, YearSpan
-from .thai import contains, normalize, phrase_len
+from .thai import compact, contains, normalize, phrase_len
 
 # crawl priorities (higher first): index pages, then item links, then the rest by depth
 P_INDEX, P_ITEM, P_INDEX_CHILD, P_OTHER = 300, 200, 150, 100
@@ -28,6 +28,8 @@ def _has_word(path: str, word: str) -> bool:
     return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", path) is not None
 
 
+_LETTERS = re.compile("[a-z\u0e01-\u0e2e]")  # Latin letters and Thai consonants
+_PLACEHOLDER_MAX = 800  # characters, site header and footer included: evidence says more
 _LATIN = re.compile(r"[a-z0-9 .&\-]+")
 
 
@@ -57,7 +59,29 @@ class Matcher:
         self._names = sorted(names, key=lambda n: -n[2])
         self._exclude = {item.code: item.match.exclude for item in rules.items}
         self._keywords = [(item.code, item.match.keywords) for item in rules.items]
+        self._generic = sorted((compact(p) for p in rules.generic_links), key=len, reverse=True)
+        self._mentions = [(item.code, item.match.mentions) for item in rules.items if item.match.mentions]
         self._url_words = [(item.code, w.lower()) for item in rules.items for w in item.match.url_words]
+
+    def generic(self, text: str) -> bool:
+        """A link text that says nothing about its target ("คลิก", "O16", "ต.ค. 67", "")."""
+        n = normalize(text)
+        for m in reversed(find_years(n)):
+            n = n[:m.start] + n[m.end:]
+        c = n.replace(" ", "")
+        for phrase in self._generic:
+            c = c.replace(phrase, "")
+        return len(_LETTERS.findall(c)) <= 2
+
+    def placeholder(self, text: str) -> bool:
+        n = normalize(text)
+        return len(n) < _PLACEHOLDER_MAX and any(_has(n, n.replace(" ", ""), p) for p in self.rules.placeholders)
+
+    def mentions(self, text: str) -> list[str]:
+        """Items whose `match.mentions` the text satisfies."""
+        n = normalize(text)
+        c = n.replace(" ", "")
+        return [code for code, phrases in self._mentions if any(_has(n, c, p) for p in phrases)]
 
     def excluded(self, text: str) -> bool:
         n = normalize(text)
@@ -113,6 +137,8 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
                       scanned=page.scanned, head_years=spans(head), body_years=spans(page.text))
     if page.error:
         return reading
+    reading.placeholder = m.placeholder(page.text)
+    reading.mentions = m.mentions(f"{page.title} {page.text}")
     label = index_label(page, m)
     reading.index = bool(label)
     page_filed = [y for first, last in spans(label) for y in range(first, last + 1)]
@@ -144,7 +170,7 @@ def _link_candidate(link: Link, on_index: bool, m: Matcher) -> Candidate | None:
     if m.excluded(f"{link.text} {link.context}"):
         return None
     how, hit, year_text = "link", m.item(link.text), f"{link.text} {link.context}"
-    if hit is None and link.context:
+    if hit is None and link.context and (on_index or m.generic(link.text)):
         how, hit = "context", m.item(link.context)
     if hit is None and on_index and link.section:
         how, hit = "section", m.item(_last(link.section))

@@ -2,8 +2,8 @@
 
 Old agency sites serve TIS-620 / windows-874 with no charset, with ISO-8859-1 from a server
 default, or even with a wrong `<meta charset="utf-8">`. Valid UTF-8 with non-ASCII bytes is
-almost never accidental, so it wins; otherwise bytes that decode as Thai in cp874 win over a
-Latin or UTF-8 label.
+almost never accidental, so it wins; otherwise bytes that look like Thai words in cp874 win
+over a Latin or UTF-8 label.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _HEADER = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-]+)", re.I)
 # TIS-620 and ISO-8859-11 are subsets of cp874 (which adds a few punctuation marks).
 _THAI_ALIASES = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "iso8859_11",
                  "windows-874", "cp874", "x-windows-874", "ms874"}
-_THAI_BYTES = re.compile(rb"[\xa1-\xfb]")
+_THAI_RUNS = re.compile(rb"[\xa1-\xfb]{3,}")  # Thai words are runs of high bytes; Latin-1 has lone ones
 _HIGH_BYTES = re.compile(rb"[\x80-\xff]")
 
 
@@ -56,6 +56,6 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     if label and label not in ("utf-8", "cp1252", "latin-1", "iso8859-1", "ascii"):
         return body.decode(label, "replace"), label
     high = len(_HIGH_BYTES.findall(body))
-    if len(_THAI_BYTES.findall(body)) >= 0.8 * high:
+    if sum(len(run) for run in _THAI_RUNS.findall(body)) >= 0.6 * high:
         return body.decode("cp874", "replace"), "cp874"
     return body.decode(label if label and label != "utf-8" else "cp1252", "replace"), label or "cp1252"

@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from .classify import spans
+from .extract import file_words
 from .models import (Candidate, CheckResult, Evidence, Freshness, ItemResult, ItemRule, Reading,
                      RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
 
@@ -87,8 +89,15 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         return _Verdict(Status.missing, f"ลิงก์หลักฐานเสีย (ไม่พบหน้า): {c.url}", [], c)
     if target.error:
         return _Verdict(Status.unverified, f"เปิดหลักฐานไม่ได้ ({target.error}): {c.url}", [], c)
-    if target.scanned and not c.years:
-        return by_filing(_Verdict(Status.unverified, "เป็นเอกสารสแกน ไม่มีข้อความให้ตรวจ", [], c))
+    if target.scanned:  # no text to read: only the link and the file name can tell the year
+        sp = c.years or spans(file_words(c.url))
+        if sp or fresh is Freshness.none:
+            return by_years(sp, "หลักฐาน (เอกสารสแกน)")
+        return _Verdict(Status.unverified, "เป็นเอกสารสแกน ไม่มีข้อความให้ตรวจปี ต้องเปิดตรวจเอง", [], c)
+    if target.placeholder:
+        return _Verdict(Status.missing, f"หน้าหลักฐานยังไม่มีข้อมูล (อยู่ระหว่างปรับปรุง): {c.url}", [], c)
+    if rule.match.mentions and target.kind == "html" and rule.code not in target.mentions:
+        return _Verdict(Status.missing, f"หน้าที่ลิงก์ไปไม่ใช่{rule.name}: {c.url}", [], c)
     for sp, what in ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"), (target.body_years, "ข้อมูล")):
         if sp:
             return by_years(sp, what)

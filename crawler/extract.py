@@ -29,6 +29,17 @@ _DROP = ("script", "style", "noscript", "template", "svg")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "summary", "dt"}
 _ROWS = {"tr", "li", "dd", "p", "figure", "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = {"ul", "ol", "menu"}
+_STOP = {"body", "html", "table", "nav", "header", "footer", "form", "main", "article", "aside"}
+_HAS_HEADING = "boolean(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6)"
+# where the page's own content is, most specific first; the rest is menus and footers
+_MAIN = ("//main", "//*[@role='main']", "//*[@id='content' or @id='main' or @id='main-content' "
+         "or @id='maincontent' or @id='primary']",
+         "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ') or "
+         "contains(concat(' ', normalize-space(@class), ' '), ' post-content ') or "
+         "contains(concat(' ', normalize-space(@class), ' '), ' page-content ') or "
+         "contains(concat(' ', normalize-space(@class), ' '), ' main-content ')]", "//article")
+_CHROME = {"nav", "header", "footer", "aside"}
+_NAVISH = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?)(?:[\s_-]|$)", re.I)
 _HEADINGISH = re.compile(r"head|title|caption", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _DOC_EXT = {".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".doc": "doc",
@@ -71,7 +82,8 @@ def read(url: str, content_type: str, body: bytes) -> dict:
 
 
 def _text(el) -> str:
-    return normalize(el.text_content())
+    # a space between elements: "ITA 2568</a><a>ITA 2567" must not read as "2568ita"
+    return normalize(" ".join(el.itertext()))
 
 
 def _own_text(el) -> str:
@@ -82,7 +94,7 @@ def _own_text(el) -> str:
             parts.append(child.tail or "")
             continue
         if child.tag not in _LISTS:
-            parts.append(child.text_content())
+            parts.extend(child.itertext())
         parts.append(child.tail or "")
     return normalize(" ".join(parts))
 
@@ -106,11 +118,11 @@ def _image_text(a) -> str:
                 return normalize(img.get(attr))
         src = img.get("src", "")
         if src:
-            return _file_words(src)
+            return file_words(src)
     return ""
 
 
-def _file_words(url: str) -> str:
+def file_words(url: str) -> str:
     name = posixpath.splitext(posixpath.basename(unquote(urlparse(url).path)))[0]
     return normalize(re.sub(r"[_\-.+]+", " ", name))
 
@@ -137,14 +149,23 @@ def _labels(doc) -> dict[str, str]:
 
 
 def _context(a, text: str) -> str:
+    """Text of the row or list item the link sits in, when that row says more than the link."""
+    in_li = False
     for anc in a.iterancestors():
-        if anc.tag in ("body", "html", "table", "ul", "ol"):
+        if anc.tag in _STOP:
             return ""
-        if anc.tag == "td" or anc.tag == "th":
+        if anc.tag == "li":
+            if in_li:  # an outer menu entry is the link's section, not its row
+                return ""
+            in_li = True
+        if anc.tag not in _ROWS and anc.tag != "div":
             continue
         own = _own_text(anc) if anc.tag == "li" else _text(anc)
-        if anc.tag in _ROWS or (anc.tag == "div" and len(own) > len(text) + 3):
-            return own if len(own) <= _MAX_CONTEXT else ""
+        if len(own) <= len(text) + 3:
+            continue  # says nothing more than the link: look one level up
+        if len(own) > _MAX_CONTEXT or anc.xpath(_HAS_HEADING):
+            return ""  # a layout block or a section, not a row
+        return own
     return ""
 
 
@@ -171,7 +192,10 @@ def _section(a, heading, labels: dict[str, str]) -> str:
             found.append(label)
             scope = anc if scope is None else scope
     parts = found[::-1]
-    if heading is not None and (scope is None or scope in heading.iterancestors()):
+    # a heading counts for the links of its own container (not for a footer after it)
+    if heading is not None and heading.getparent() is not None and \
+            heading.getparent() in a.iterancestors() and \
+            (scope is None or scope in heading.iterancestors()):
         parts.append(_text(heading)[:_MAX_LABEL])
     return " > ".join(p for p in parts if p)
 
@@ -191,6 +215,7 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
         base = urljoin(url, base_el.get("href").strip())
     title_el = doc.find(".//title")
     labels = _labels(doc)
+    main = _main(doc)
 
     headings: list[str] = []
     links: list[Link] = []
@@ -199,8 +224,8 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
         if not isinstance(el.tag, str):
             continue
         if _is_heading(el) and el.tag != "a" and el.find(".//a") is None:
-            heading = el
-            if len(headings) < 40:
+            heading = el.getparent() if el.tag in ("strong", "b") else el
+            if len(headings) < 40 and (main is None or main in el.iterancestors()):
                 h = _text(el)
                 if h and len(h) <= _MAX_LABEL:
                     headings.append(h)
@@ -232,9 +257,28 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
     return {
         "title": _text(title_el) if title_el is not None else "",
         "headings": headings,
-        "text": _text(body_el if body_el is not None else doc)[:TEXT_CAP],
+        "text": _main_text(main if main is not None else body_el if body_el is not None else doc),
         "links": links,
     }
+
+
+def _main(doc):
+    """The element holding the page's own content, when the template marks it."""
+    for xpath in _MAIN:
+        for el in doc.xpath(xpath):
+            if len(_text(el)) >= 40:
+                return el
+    return None
+
+
+def _main_text(root) -> str:
+    """Text without menus, headers and footers: their years are the site's, not the page's.
+    Called last: it drops those parts from the tree."""
+    for el in list(root.iter()):
+        if el is not root and isinstance(el.tag, str) and el.getparent() is not None and (
+                el.tag in _CHROME or _NAVISH.search(f"{el.get('class', '')} {el.get('id', '')}")):
+            el.drop_tree()
+    return _text(root)[:TEXT_CAP]
 
 
 def _absolute(base: str, href: str) -> str | None:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import urlparse
+from urllib.parse import urldefrag, urlparse
 
 from .models import CheckResult, FarmTruth, Status
 
 
 def _same_evidence(ours: str, truth: str) -> bool:
-    """Truth URLs are site paths ("/ita/o1.html") or absolute URLs for other hosts."""
+    """Truth URLs are site paths ("/ita/o1.html") or absolute URLs for other hosts; a fragment
+    ("#gid=0") names a part of the same document."""
+    ours, truth = urldefrag(ours)[0], urldefrag(truth)[0]
     if urlparse(truth).scheme:
         return ours.rstrip("/") == truth.rstrip("/")
     parsed = urlparse(ours)

@@ -43,6 +43,7 @@ class Match(_Strict):
     url_words: list[str] = []  # words in a URL path or file name (Latin, lower case)
     keywords: list[Phrase] = []  # body text of a page or document that confirms the item
     exclude: list[Phrase] = []  # a text containing one of these is not this item
+    mentions: list[Phrase] = []  # a readable evidence page must mention one (a general channel is not it)
 
 
 class ItemRule(_Strict):
@@ -73,6 +74,8 @@ class RuleSet(_Strict):
     index_names: list[Phrase] = Field(min_length=1)  # link text / titles of an ITA-OIT index page
     index_url_words: list[str] = []
     exclude: list[Phrase] = []  # other schemes (MOIT, vocational O1-O37...) on any text
+    generic_links: list[str] = []  # link texts that say nothing ("คลิก"): the row around tells
+    placeholders: list[Phrase] = []  # a short page saying this is not there yet is not evidence
     bands: list[Band] = Field(min_length=1)
     items: list[ItemRule] = Field(min_length=1)
 
@@ -156,6 +159,8 @@ class Reading(BaseModel):
     head_years: list[YearSpan] = []  # in the title / first lines
     body_years: list[YearSpan] = []  # anywhere in the main text
     index: bool = False  # an ITA/OIT index page
+    placeholder: bool = False  # a page that says its content is not there yet
+    mentions: list[str] = []  # items whose `match.mentions` this page satisfies
     candidates: list[Candidate] = []
 
 

@@ -1,0 +1,1 @@
+document.querySelectorAll("[data-bs-toggle=tab]").forEach(function(a){a.addEventListener("click",function(e){e.preventDefault();document.querySelectorAll(".tab-pane").forEach(function(p){p.classList.remove("show","active")});document.querySelector(a.getAttribute("href")).classList.add("show","active");});});

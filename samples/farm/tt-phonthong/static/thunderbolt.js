@@ -1,0 +1,1 @@
+/* site runtime placeholder */window.viewerModel={};
