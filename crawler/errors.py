@@ -6,18 +6,12 @@ from twisted.internet import error as tx
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 
-class Skipped(IgnoreRequest):
-    """Dropped because the site's answer is complete or its budget is spent (not a failure)."""
-
-
 class Blocked(IgnoreRequest):
     """Refused by the network-safety policy (private address, odd scheme)."""
 
 
 def failure_class(failure) -> str:
     exc = failure.value
-    if isinstance(exc, Skipped):
-        return "skipped"
     if isinstance(exc, Blocked):
         return "blocked"
     if isinstance(exc, IgnoreRequest):

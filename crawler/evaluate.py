@@ -41,6 +41,10 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(map(str, years))
 
 
+def _span_text(sp: list[YearSpan]) -> str:
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in sorted(set(sp)))
+
+
 def same_site(url: str, home: str) -> bool:
     a, b = urlparse(url), urlparse(home)
     strip = lambda host: (host or "").removeprefix("www.")  # noqa: E731
@@ -60,9 +64,11 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
     year, fresh = rules.year, rule.freshness
 
     def by_years(sp: list[YearSpan], what: str) -> _Verdict:
-        if fresh is Freshness.none or in_period(sp, fresh, year):
-            return _Verdict(Status.found, f"พบ{what}" + (f" ปี {_years_text(_flat(sp))}" if sp else ""),
-                            _flat(sp), c)
+        if fresh is Freshness.none:  # the current state: years on the page do not matter
+            return _Verdict(Status.found, "พบหลักฐาน", _flat(c.years), c)
+        if in_period(sp, fresh, year):
+            good = [s for s in sp if in_period([s], fresh, year)]
+            return _Verdict(Status.found, f"พบ{what}ปี {_span_text(good)}", _flat(good), c)
         return _Verdict(Status.stale, f"พบเฉพาะข้อมูลปี {_years_text(_flat(sp))} แต่ต้องเป็นปี "
                         f"{_years_text(years_needed(fresh, year))}", _flat(sp), c)
 

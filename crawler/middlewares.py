@@ -1,4 +1,4 @@
-"""Downloader middlewares: the site budget and the network-safety policy. One job each."""
+"""Downloader middleware: the network-safety policy."""
 from __future__ import annotations
 
 import ipaddress
@@ -9,16 +9,7 @@ from urllib.parse import urlparse
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from .errors import Blocked, Skipped
-
-
-class SiteBudgetMiddleware:
-    """Drops queued requests of a site that is answered or out of time (the spider decides)."""
-
-    def process_request(self, request, spider):
-        allowed = getattr(spider, "allowed", None)
-        if allowed is not None and not allowed(request):
-            raise Skipped("site done")
+from .errors import Blocked
 
 
 def allowed_networks(value: str | None) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -44,7 +35,7 @@ class NetworkSafetyMiddleware:
         ip = ipaddress.ip_address(address.split("%")[0])
         return any(ip in net for net in self.allowed) or ip.is_global
 
-    async def process_request(self, request, spider):
+    async def process_request(self, request):
         parsed = urlparse(request.url)
         if parsed.scheme == "data":  # internal bookkeeping requests, never sent on the network
             return None

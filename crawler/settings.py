@@ -10,12 +10,13 @@ OIT_CONTACT = os.environ.get("OIT_CONTACT", "oit-crawler@localhost")
 USER_AGENT = f"oit-crawler/0.1 (ITA OIT website check; contact: {OIT_CONTACT})"
 ROBOTSTXT_OBEY = True
 
-# Politeness: few connections per site, a delay, and AutoThrottle on top.
+# Politeness: two connections per site at most, at least 0.1 s between requests, and AutoThrottle
+# stretching that to the server's latency (a slow server gets slower requests).
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 0.25
+DOWNLOAD_DELAY = 0.1
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
@@ -35,7 +36,6 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.SiteBudgetMiddleware": 40,
     "crawler.middlewares.NetworkSafetyMiddleware": 50,
 }
 

@@ -2,10 +2,16 @@
 answered or the site's page/depth/time budget is spent. Yields one `CheckResult` per site.
 
     scrapy crawl oit -a url=https://www.example.go.th/ -O result.jsonl
+
+Each site keeps its own frontier (a priority heap) and hands Scrapy only as many requests as it
+may have in flight: requests already given to the downloader are served first-in first-out, so
+a frontier held back in the spider is what keeps "index pages and item links first" true.
 """
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -19,7 +25,8 @@ from ..errors import failure_class
 from ..evaluate import as_of_for, evaluate, same_site
 from ..models import CheckResult, Page, Reading, RuleSet, Status
 
-_EVAL_EVERY = 8  # pages between checks of "is every item answered?"
+_EVAL_EVERY = 4  # pages between checks of "is every item answered?"
+_order = itertools.count()  # ties in the frontier: first seen, first fetched
 
 
 def site_id(url: str) -> str:
@@ -33,14 +40,19 @@ class SiteState:
     home: str
     started: float = field(default_factory=time.monotonic)
     seen: set[str] = field(default_factory=set)
+    frontier: list[tuple[int, int, str, int, str]] = field(default_factory=list)  # -priority, order, url, depth, via
+    inflight: int = 0
+    requested: int = 0
     readings: dict[str, Reading] = field(default_factory=dict)
     nav: frozenset[str] = frozenset()
-    pending: int = 0
-    fetched: int = 0
     error: str = ""  # the home page could not be fetched
-    done: bool = False  # every item answered or budget spent: queued requests are dropped
-    cut: bool = False  # the budget ran out before the queue did
+    done: bool = False  # every item answered: fetch nothing more
+    cut: bool = False  # a page, depth or time budget stopped the crawl before the frontier ran out
     finished: bool = False
+
+    @property
+    def fetched(self) -> int:
+        return sum(1 for r in self.readings.values() if not r.error)
 
 
 class OitSpider(scrapy.Spider):
@@ -65,38 +77,50 @@ class OitSpider(scrapy.Spider):
         spider.max_pages = s.getint("OIT_MAX_PAGES")
         spider.max_depth = s.getint("OIT_MAX_DEPTH")
         spider.site_seconds = s.getfloat("OIT_SITE_SECONDS")
+        spider.inflight = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         return spider
 
     async def start(self):
         for sid, url in self.targets:
             st = self.sites[sid] = SiteState(id=sid, home=url)
-            yield self._request(st, url, depth=0, priority=classify.P_INDEX + 100)
+            self._push(st, url, 0, classify.P_INDEX)
+            for request in self._release(st):
+                yield request
 
-    def _request(self, st: SiteState, url: str, depth: int, priority: int, via: str = ""):
+    # ------------------------------------------------------------ frontier
+
+    def _push(self, st: SiteState, url: str, depth: int, priority: int, via: str = "") -> None:
         st.seen.add(url)
-        st.pending += 1
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority,
-                              dont_filter=True,  # the site state dedupes; the filter would lose count
-                              meta={"site": st.id, "url": url, "depth": depth, "via": via,
-                                    "download_slot": st.id})
+        heapq.heappush(st.frontier, (-priority, next(_order), url, depth, via))
 
-    def allowed(self, request) -> bool:
-        """False when the request's site is done or out of time (asked by SiteBudgetMiddleware)."""
-        st = self.sites.get(request.meta.get("site"))
-        if st is None or request.meta.get("depth", 0) == 0:
-            return True
-        if time.monotonic() - st.started > self.site_seconds:
-            st.done = st.cut = True
-        return not st.done
+    def _release(self, st: SiteState):
+        """Hand Scrapy the best requests of a site, as many as may be in flight."""
+        while st.inflight < self.inflight and st.frontier and not st.done:
+            if st.requested >= self.max_pages or time.monotonic() - st.started > self.site_seconds:
+                st.cut = True
+                return
+            _, _, url, depth, via = heapq.heappop(st.frontier)
+            st.inflight += 1
+            st.requested += 1
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
+                                 meta={"site": st.id, "url": url, "oit_depth": depth, "via": via,
+                                       "download_slot": st.id})
+
+    def _after(self, st: SiteState):
+        """After each response of a site: more requests, or its result when nothing is left."""
+        if not st.done and len(st.readings) % _EVAL_EVERY == 0 and self._all_found(st):
+            st.done = True
+        yield from self._release(st)
+        if st.inflight == 0 and not st.finished:
+            yield self._result(st)
 
     # ------------------------------------------------------------ callbacks
 
     def parse(self, response):
         meta = response.meta
         st = self.sites[meta["site"]]
-        st.pending -= 1
-        st.fetched += 1
-        page = Page(site=st.id, url=meta["url"], final_url=response.url, depth=meta["depth"],
+        st.inflight -= 1
+        page = Page(site=st.id, url=meta["url"], final_url=response.url, depth=meta["oit_depth"],
                     via=meta["via"], http_status=response.status,
                     **extract.read(response.url, response.headers.get("Content-Type", b"").decode("latin-1"),
                                    response.body))
@@ -109,68 +133,58 @@ class OitSpider(scrapy.Spider):
                 st.error = page.error
             else:
                 st.nav = frozenset(link.url for link in page.links)
-                st.seen.add(response.url)
+        st.seen.add(response.url)
         reading = classify.read(page, self.matcher, st.nav if page.depth else frozenset())
         st.readings[page.url] = reading
         if not page.error:
-            yield from self._follow(st, page, reading)
-        if st.fetched % _EVAL_EVERY == 0 and self._all_found(st):
-            st.done = True
-        yield from self._finish_if_idle(st)
+            self._follow(st, page, reading)
+        yield from self._after(st)
 
     def failed(self, failure):
         request = failure.request
         st = self.sites[request.meta["site"]]
-        st.pending -= 1
+        st.inflight -= 1
+        url = request.meta["url"]
         error = failure_class(failure)
-        if error != "skipped":
-            url = request.meta["url"]
-            page = Page(site=st.id, url=url, final_url=request.url, depth=request.meta["depth"],
-                        kind=extract.url_kind(url), error=error,
-                        http_status=getattr(getattr(failure.value, "response", None), "status", None))
-            st.readings[url] = classify.read(page, self.matcher)
-            if page.depth == 0:
-                st.error = error
-        yield from self._finish_if_idle(st)
+        page = Page(site=st.id, url=url, final_url=request.url, depth=request.meta["oit_depth"],
+                    kind=extract.url_kind(url), error=error,
+                    http_status=getattr(getattr(failure.value, "response", None), "status", None))
+        st.readings[url] = classify.read(page, self.matcher)
+        if page.depth == 0:
+            st.error = error
+        yield from self._after(st)
 
-    def _follow(self, st: SiteState, page: Page, reading: Reading):
-        if st.done or page.depth >= self.max_depth:
+    def _follow(self, st: SiteState, page: Page, reading: Reading) -> None:
+        if page.depth >= self.max_depth:
+            st.cut = st.cut or bool(page.links)
             return
         hosts = (st.home, page.final_url)
         for link in page.links:
             if link.url in st.seen or not any(same_site(link.url, h) for h in hosts):
                 continue
-            if len(st.seen) >= self.max_pages:
-                st.cut = True
-                return
             decision = classify.follow(page, reading, link, self.matcher, st.nav)
             if decision:
-                priority, via = decision
-                yield self._request(st, link.url, page.depth + 1, priority, via)
+                self._push(st, link.url, page.depth + 1, *decision)
 
     def _all_found(self, st: SiteState) -> bool:
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of)
         return all(item.status is Status.found for item in result.items)
 
-    def _finish_if_idle(self, st: SiteState):
-        if st.pending <= 0 and not st.finished:
-            yield self._result(st)
-
     def _result(self, st: SiteState) -> CheckResult:
         st.finished = True
+        partial = st.cut and bool(st.frontier) and not self._all_found(st)
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
-                          partial=st.cut and not self._all_found(st))
-        st.readings = {}  # results are computed once; keep memory flat over thousands of sites
+                          partial=partial)
+        st.readings, st.frontier, st.seen = {}, [], set()  # computed once; memory stays flat
         return result
 
     # ------------------------------------------------------------ safety net
 
     def _idle(self):
-        """Sites whose requests vanished without a callback (should not happen) still report."""
+        """A site whose last request vanished without a callback (should not happen) still reports."""
         left = [st for st in self.sites.values() if not st.finished]
         if left:
             for st in left:
-                st.pending = 0
                 self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._flush, dont_filter=True,
                                                          meta={"site": st.id}))
             raise DontCloseSpider

@@ -1,0 +1,81 @@
+"""The focused crawl: index and item links first, stop once every item is answered, budgets."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler import rules
+from crawler.farm import serve
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "OIT_ALLOW_NETWORKS": "127.0.0.1/32"}
+NEEDED = {"current": "ประจำปีงบประมาณ 2568", "previous": "ประจำปีงบประมาณ 2567",
+          "current_or_previous": "ปีงบประมาณ 2568", "plan_covers": "(พ.ศ. 2566-2570)", "none": ""}
+
+
+def _page(title: str, body: str = "") -> str:
+    return f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A site whose ITA index answers all 28 items, next to 120 pages of news nobody needs."""
+    root = tmp_path_factory.mktemp("farm")
+    s = root / "s"
+    (s / "ita").mkdir(parents=True)
+    (s / "news").mkdir()
+    rows = []
+    for item in rules.load("2568").items:
+        title = f"{item.name} {NEEDED[item.freshness.value]}".strip()
+        (s / "ita" / f"{item.code}.html").write_text(_page(title, "<p>" + "ข้อความ " * 50 + "</p>"), encoding="utf-8")
+        rows.append(f'<tr><td>{item.code}</td><td>{item.name}</td><td><a href="/ita/{item.code}.html">คลิก</a></td></tr>')
+    (s / "ita" / "index.html").write_text(_page("ITA 2568", "<table>" + "".join(rows) + "</table>"), encoding="utf-8")
+    news = "".join(f'<li><a href="/news/{i}.html">กิจกรรมที่ {i}</a></li>' for i in range(120))
+    for i in range(120):
+        (s / "news" / f"{i}.html").write_text(_page(f"กิจกรรมที่ {i}", "<p>15 ม.ค. 2568</p>"), encoding="utf-8")
+    (s / "index.html").write_text(_page("อบต.ทดสอบ", f'<ul>{news}</ul><a href="/ita/">ITA 2568</a>'),
+                                  encoding="utf-8")
+    (root / "truth.json").write_text(json.dumps({"as_of": "2025-03-20", "rules": "2568", "sites": {
+        "s": {"items": {f"O{n}": {"status": "found"} for n in range(1, 29)}}}}), encoding="utf-8")
+    with serve(root, ["s"]) as bases:
+        yield bases["s"]
+
+
+def _check(url, tmp_path, *extra):
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", url, "--json", str(out),
+                           "--as-of", "2025-03-20", *extra], cwd=ROOT, env=ENV, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_stops_when_every_item_is_answered(site, tmp_path):
+    data = _check(site, tmp_path)
+    assert {i["status"] for i in data["items"]} == {"found"}, [i for i in data["items"] if i["status"] != "found"]
+    assert data["score"] == 100 and data["band"] == "AA"
+    # the index and its 28 pages come first; most of the 120 news pages are never fetched
+    assert data["site"]["pages_fetched"] < 2 + 28 + 40
+    assert data["site"]["status"] == "ok"
+
+
+def test_page_budget_is_kept_and_reported(site, tmp_path):
+    data = _check(site, tmp_path, "--max-pages", "10")
+    assert data["site"]["pages_fetched"] <= 10
+    assert data["site"]["status"] == "partial"
+    # what the budget did not reach is not claimed missing on the strength of a look never taken
+    statuses = {i["status"] for i in data["items"]}
+    assert "found" in statuses and "unverified" in statuses
+
+
+def test_scrapy_crawl_works_for_scrapy_users(site, tmp_path):
+    out = tmp_path / "r.jsonl"
+    proc = subprocess.run(["scrapy", "crawl", "oit", "-a", f"url={site}", "-a", "as_of=2025-03-20",
+                           "-O", str(out), "-L", "ERROR"], cwd=ROOT, env=ENV, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert result["score"] == 100 and len(result["items"]) == 28
