@@ -7,7 +7,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urlparse
 
 from .dates import find_years
-from .extract import url_kind
+from .extract import file_words, url_kind
 from .models import Candidate, Link, Page, Reading, RuleSet, YearSpan
 from .thai import compact, contains, normalize, phrase_len
 
@@ -134,7 +134,8 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     """Classify one fetched page. `nav` = links of the home page (site-wide menu)."""
     head = " ".join([page.title, *page.headings[:3]])
     reading = Reading(url=page.url, kind=page.kind, error=page.error, http_status=page.http_status,
-                      scanned=page.scanned, head_years=spans(head), body_years=spans(page.text))
+                      scanned=page.scanned, head_years=spans(head), body_years=spans(page.text),
+                      name_years=spans(file_words(page.url)) if page.scanned else [])
     if page.error:
         return reading
     reading.placeholder = m.placeholder(page.text)

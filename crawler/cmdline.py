@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from urllib.parse import urlparse
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from . import rules as rules_mod
@@ -38,39 +38,37 @@ def _url(text: str) -> str:
     return url if parsed.path else url + "/"
 
 
-def _quiet_scrapy(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    for name in ("scrapy", "twisted", "pypdf", "py.warnings"):
-        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
+class _Progress:
+    """Live progress of a crawl, re-read from the spider's site states at every refresh."""
 
+    def __init__(self):
+        self.spider = None
 
-def _progress(state: dict) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    spider = state.get("spider")
-    if spider is None:
-        grid.add_row("[dim]เริ่มต้น...[/]")
+    def __rich__(self) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        if self.spider is None:
+            grid.add_row("[dim]เริ่มต้น...[/]")
+            return grid
+        sites = self.spider.sites.values()
+        done = sum(st.finished for st in sites)
+        grid.add_row(f"[bold]กำลังตรวจ[/] {done}/{len(sites)} เว็บไซต์",
+                     f"เปิดแล้ว {sum(st.requested for st in sites)} หน้า",
+                     f"รอคิว {sum(len(st.frontier) for st in sites)}")
+        last = next((st.last for st in sites if not st.finished and st.last), "")
+        if last:
+            grid.add_row(f"[dim]{escape(last[:100])}[/]")
         return grid
-    done = sum(st.finished for st in spider.sites.values())
-    fetched = sum(st.fetched for st in spider.sites.values())
-    queued = sum(max(st.pending, 0) for st in spider.sites.values())
-    grid.add_row(f"[bold]กำลังตรวจ[/] {done}/{len(spider.sites)} เว็บไซต์",
-                 f"เปิดแล้ว {fetched} หน้า", f"รอคิว {queued}")
-    return grid
 
 
-def _crawl(sites, rules, as_of, overrides, console: Console, live: bool):
+def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool):
     from .runner import run
 
-    state: dict = {}
-    if not live:
+    overrides = {"LOG_LEVEL": "INFO" if verbose else "ERROR", **overrides}
+    if not console.is_terminal or verbose:
         return run(sites, rules, as_of, overrides)
-    with Live(_progress(state), console=console, refresh_per_second=4, transient=True) as display:
-        def tick(*_):
-            display.update(_progress(state))
-        return run(sites, rules, as_of, overrides,
-                   on_start=lambda spider: state.update(spider=spider),
-                   on_result=tick)
+    progress = _Progress()
+    with Live(progress, console=console, refresh_per_second=4, transient=True):
+        return run(sites, rules, as_of, overrides, on_start=lambda spider: setattr(progress, "spider", spider))
 
 
 def cmd_check(args, console: Console) -> int:
@@ -79,7 +77,7 @@ def cmd_check(args, console: Console) -> int:
     url = _url(args.url)
     rules = rules_mod.load(args.rules)
     overrides = {"OIT_MAX_PAGES": args.max_pages} if args.max_pages else {}
-    results = _crawl([("site", url)], rules, args.as_of, overrides, console, live=console.is_terminal)
+    results = _crawl([("site", url)], rules, args.as_of, overrides, console, args.verbose)
     result = results["site"]
     table.render(result, console)
     if args.json:
@@ -102,8 +100,7 @@ def cmd_eval(args, console: Console) -> int:
                                                               "127.0.0.1/32")))
     overrides = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": True}
     with serve(farm, list(truth.sites)) as bases:
-        results = _crawl([(sid, url) for sid, url in bases.items()], rules, truth.as_of, overrides,
-                         console, live=console.is_terminal)
+        results = _crawl(list(bases.items()), rules, truth.as_of, overrides, console, args.verbose)
     metrics = score(truth, results)
     _print_eval(metrics, console, verbose=args.verbose)
     if args.out:
@@ -188,11 +185,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    _quiet_scrapy(args.verbose)
     console = Console(stderr=getattr(args, "json", None) == "-")
     try:
         return args.func(args, console)
-    except (UsageError, rules_mod.RulesError, FileNotFoundError, ValueError) as exc:
+    except rules_mod.RulesError as exc:  # every problem of a rule file, one per line
+        for line in str(exc).splitlines():
+            print(f"oit: error: {line}", file=sys.stderr)
+        return 2
+    except (UsageError, FileNotFoundError, ValueError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"oit: error: {message}", file=sys.stderr)
         return 2

@@ -8,8 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from .classify import spans
-from .extract import file_words
 from .models import (Candidate, CheckResult, Evidence, Freshness, ItemResult, ItemRule, Reading,
                      RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
 
@@ -96,7 +94,7 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
     if target.error:
         return _Verdict(Status.unverified, f"เปิดหลักฐานไม่ได้ ({target.error}): {c.url}", [], c)
     if target.scanned:  # no text to read: only the link and the file name can tell the year
-        sp = c.years or spans(file_words(c.url))
+        sp = c.years or target.name_years
         if sp or fresh is Freshness.none:
             return by_years(sp, "หลักฐาน (เอกสารสแกน)")
         return _Verdict(Status.unverified, "เป็นเอกสารสแกน ไม่มีข้อความให้ตรวจปี ต้องเปิดตรวจเอง", [], c)

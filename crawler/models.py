@@ -158,6 +158,7 @@ class Reading(BaseModel):
     scanned: bool = False
     head_years: list[YearSpan] = []  # in the title / first lines
     body_years: list[YearSpan] = []  # anywhere in the main text
+    name_years: list[YearSpan] = []  # in the file name (all a scanned document tells)
     index: bool = False  # an ITA/OIT index page
     placeholder: bool = False  # a page that says its content is not there yet
     mentions: list[str] = []  # items whose `match.mentions` this page satisfies

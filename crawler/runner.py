@@ -20,23 +20,20 @@ def settings(**overrides) -> Settings:
 
 
 def run(sites: list[tuple[str, str]], rules: RuleSet, as_of: dt.date | None = None,
-        overrides: dict | None = None, on_start: Callable[[OitSpider], None] | None = None,
-        on_result: Callable[[str, CheckResult], None] | None = None) -> dict[str, CheckResult]:
+        overrides: dict | None = None,
+        on_start: Callable[[OitSpider], None] | None = None) -> dict[str, CheckResult]:
     """Crawl `sites` ([(id, url)]) and return {id: result}. Blocks until every site is done."""
     results: dict[str, CheckResult] = {}
     urls = {url: sid for sid, url in sites}
 
     def scraped(item, response, spider):
-        sid = urls[item.site.url]
-        results[sid] = item
-        if on_result:
-            on_result(sid, item)
+        results[urls[item.site.url]] = item
 
-    process = CrawlerProcess(settings(**(overrides or {})), install_root_handler=False)
+    process = CrawlerProcess(settings(**(overrides or {})))
     crawler = process.create_crawler(OitSpider)
     crawler.signals.connect(scraped, signal=signals.item_scraped)
     if on_start:
-        crawler.signals.connect(lambda spider: on_start(spider), signal=signals.spider_opened)
+        crawler.signals.connect(on_start, signal=signals.spider_opened)  # held by this frame (weak refs)
     process.crawl(crawler, sites=sites, rules=rules, as_of=as_of)
     process.start()
     return results

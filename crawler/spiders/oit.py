@@ -43,6 +43,7 @@ class SiteState:
     frontier: list[tuple[int, int, str, int, str]] = field(default_factory=list)  # -priority, order, url, depth, via
     inflight: int = 0
     requested: int = 0
+    last: str = ""  # the last URL read, for the progress display
     readings: dict[str, Reading] = field(default_factory=dict)
     nav: frozenset[str] = frozenset()
     error: str = ""  # the home page could not be fetched
@@ -134,6 +135,7 @@ class OitSpider(scrapy.Spider):
             else:
                 st.nav = frozenset(link.url for link in page.links)
         st.seen.add(response.url)
+        st.last = page.url
         reading = classify.read(page, self.matcher, st.nav if page.depth else frozenset())
         st.readings[page.url] = reading
         if not page.error:
