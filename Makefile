@@ -15,7 +15,6 @@ install: system
 
 demo: install
 	oit eval $(FARM) --out $(OUT)/farm --json $(OUT)/eval.json
-	@echo "Reports: $(OUT)/farm/<site>.html  Metrics: $(OUT)/eval.json"
 
 test: install
 	$(PYTHON) -m pytest -q

@@ -2,12 +2,27 @@
 from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
-from twisted.internet import error as tx
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 
 class Blocked(IgnoreRequest):
     """Refused by the network-safety policy (private address, odd scheme)."""
+
+
+# Scrapy's own download errors (2.13+) and Twisted's, by class name, most specific first.
+_BY_NAME = {
+    "CannotResolveHostError": "dns", "DNSLookupError": "dns",
+    "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
+    "DownloadConnectionRefusedError": "connect", "ConnectionRefusedError": "connect",
+    "ConnectError": "connect", "NoRouteError": "connect", "ConnectionLost": "connect",
+    "DownloadCancelledError": "too-large",  # the size limits are what cancels a download
+    "ResponseDataLossError": "truncated",
+    "UnsupportedURLSchemeError": "blocked",
+}
+
+
+def _tls(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc} {' '.join(str(r.value) for r in getattr(exc, 'reasons', []))}"
+    return any(word in text for word in ("SSL", "ssl", "TLS", "tls", "certificate", "handshake"))
 
 
 def failure_class(failure) -> str:
@@ -18,21 +33,10 @@ def failure_class(failure) -> str:
         text = str(exc).lower()
         if "robots" in text:
             return "robots"
-        if "max redirections" in text or "redirect" in text:
-            return "redirect-loop"
-        return "ignored"
-    if isinstance(exc, tx.DNSLookupError):
-        return "dns"
-    if isinstance(exc, (tx.TimeoutError, tx.TCPTimedOutError)):
-        return "timeout"
-    if isinstance(exc, (tx.ConnectionRefusedError, tx.ConnectError, tx.NoRouteError)):
-        return "connect"
-    if isinstance(exc, (ResponseFailed, ResponseNeverReceived)):
-        reasons = " ".join(str(r.value) for r in getattr(exc, "reasons", []))
-        return "tls" if "SSL" in reasons or "certificate" in reasons.lower() else "connect"
-    name = type(exc).__name__.lower()
-    if "ssl" in name or "tls" in name:
+        return "redirect-loop" if "redirect" in text else "ignored"
+    if _tls(exc):
         return "tls"
-    if "size" in str(exc).lower() or "maxsize" in name:
-        return "too-large"
+    for cls in type(exc).__mro__:
+        if cls.__name__ in _BY_NAME:
+            return _BY_NAME[cls.__name__]
     return "error"

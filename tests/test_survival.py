@@ -1,0 +1,102 @@
+"""A site that redirects, times out, has broken links and a self-signed certificate still gets
+a report, and each item says what actually happened."""
+import datetime as dt
+import http.server
+import json
+import os
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "OIT_ALLOW_NETWORKS": "127.0.0.1/32"}
+
+PAGES = {
+    "/": '<a href="/old-ita">ITA 2568</a> <a href="/ethics.html">ประมวลจริยธรรม</a>'
+         '<a href="/gone.pdf">คู่มือการปฏิบัติงาน</a> <a href="/slow.html">มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน</a>',
+    "/ita.html": "<title>ITA 2568</title><table><tr><td>O25</td><td>แผนปฏิบัติการป้องกันการทุจริต</td>"
+                 '<td><a href="/plan.html">คลิก</a></td></tr></table>',
+    "/plan.html": "<title>แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ 2568</title>",
+    "/ethics.html": "<title>ประมวลจริยธรรม</title><h1>การขับเคลื่อนจริยธรรม ปี 2568</h1>",
+}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        if self.path == "/old-ita":  # moved: two hops of redirects
+            return self._redirect("/ita")
+        if self.path == "/ita":
+            return self._redirect("/ita.html")
+        if self.path == "/slow.html":
+            time.sleep(4)
+        body = PAGES.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        data = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _redirect(self, to):
+        self.send_response(301)
+        self.send_header("Location", to)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _self_signed(tmp: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "agency.invalid")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now - dt.timedelta(days=400))
+            .not_valid_after(now - dt.timedelta(days=30))  # expired too
+            .sign(key, hashes.SHA256()))
+    (tmp / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp / "k.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    return tmp / "c.pem", tmp / "k.pem"
+
+
+@pytest.fixture(scope="module")
+def https_site(tmp_path_factory):
+    cert, key = _self_signed(tmp_path_factory.mktemp("tls"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_broken_site_still_reports_precisely(https_site, tmp_path):
+    out = tmp_path / "r.jsonl"
+    proc = subprocess.run(["scrapy", "crawl", "oit", "-a", f"url={https_site}", "-a", "as_of=2025-03-20",
+                           "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=0", "-O", str(out), "-L", "ERROR"],
+                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    items = {i["code"]: i for i in result["items"]}
+    assert result["site"]["status"] == "ok"  # self-signed, expired certificate: still read
+    assert items["O25"]["status"] == "found"  # reached through two redirects
+    assert items["O25"]["evidence"][0]["url"] == https_site + "plan.html"
+    assert items["O16"]["status"] == "found"
+    assert items["O8"]["status"] == "missing" and "gone.pdf" in items["O8"]["reason"]  # 404: not evidence
+    assert items["O27"]["status"] == "unverified" and "timeout" in items["O27"]["reason"]  # could not look
