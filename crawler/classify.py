@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from urllib.parse import unquote, urlparse
 
-from .dates import find_years
+from .dates import find_years, span_years
 from .extract import file_words, url_kind
 from .models import Candidate, Link, Page, Reading, RuleSet, YearSpan
 from .thai import compact, contains, normalize, phrase_len
@@ -14,6 +14,9 @@ from .thai import compact, contains, normalize, phrase_len
 # crawl priorities (higher first): index pages, then item links, then the rest by depth
 P_INDEX, P_ITEM, P_INDEX_CHILD, P_OTHER = 300, 200, 150, 100
 DOCUMENTS = {"pdf", "xlsx", "xls", "doc", "docx"}
+_LETTERS = re.compile("[a-z\u0e01-\u0e2e]")  # Latin letters and Thai consonants
+_PLACEHOLDER_MAX = 800  # characters, site header and footer included: evidence says more
+_LATIN = re.compile(r"[a-z0-9 .&\-]+")
 
 
 def spans(text: str) -> list[YearSpan]:
@@ -28,11 +31,6 @@ def _has_word(path: str, word: str) -> bool:
     return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", path) is not None
 
 
-_LETTERS = re.compile("[a-z\u0e01-\u0e2e]")  # Latin letters and Thai consonants
-_PLACEHOLDER_MAX = 800  # characters, site header and footer included: evidence says more
-_LATIN = re.compile(r"[a-z0-9 .&\-]+")
-
-
 @lru_cache(maxsize=4096)
 def _word(part: str) -> re.Pattern | None:
     """Latin phrases match whole words ("ita" must not match "hospital"); Thai ones substrings."""
@@ -40,6 +38,12 @@ def _word(part: str) -> re.Pattern | None:
     if _LATIN.fullmatch(part) and re.search("[a-z]", part):
         return re.compile(rf"(?<![a-z]){re.escape(part)}(?![a-z])")
     return None
+
+
+def _forms(text: str) -> tuple[str, str]:
+    """(normalised, compact) forms of a text: Latin words are matched in the first, Thai in the second."""
+    n = normalize(text)
+    return n, n.replace(" ", "")
 
 
 def _has(norm: str, comp: str, phrase) -> bool:
@@ -66,7 +70,7 @@ class Matcher:
     def generic(self, text: str) -> bool:
         """A link text that says nothing about its target ("คลิก", "O16", "ต.ค. 67", "")."""
         n = normalize(text)
-        for m in reversed(find_years(n)):
+        for m in reversed(find_years(n)):  # dates say nothing about what a document is
             n = n[:m.start] + n[m.end:]
         c = n.replace(" ", "")
         for phrase in self._generic:
@@ -74,37 +78,31 @@ class Matcher:
         return len(_LETTERS.findall(c)) <= 2
 
     def placeholder(self, text: str) -> bool:
-        n = normalize(text)
-        return len(n) < _PLACEHOLDER_MAX and any(_has(n, n.replace(" ", ""), p) for p in self.rules.placeholders)
+        n, c = _forms(text)
+        return len(n) < _PLACEHOLDER_MAX and any(_has(n, c, p) for p in self.rules.placeholders)
 
     def mentions(self, text: str) -> list[str]:
         """Items whose `match.mentions` the text satisfies."""
-        n = normalize(text)
-        c = n.replace(" ", "")
+        n, c = _forms(text)
         return [code for code, phrases in self._mentions if any(_has(n, c, p) for p in phrases)]
 
     def excluded(self, text: str) -> bool:
-        n = normalize(text)
-        return any(_has(n, n.replace(" ", ""), p) for p in self.rules.exclude)
+        n, c = _forms(text)
+        return any(_has(n, c, p) for p in self.rules.exclude)
 
     def item(self, text: str) -> tuple[str, int] | None:
         """(code, specificity) of the item a short text (link, row, title) names, if any."""
-        if not text:
+        if not text or self.excluded(text):
             return None
-        n = normalize(text)
-        c = n.replace(" ", "")
-        if any(_has(n, c, p) for p in self.rules.exclude):
-            return None
+        n, c = _forms(text)
         for code, phrase, length in self._names:
             if _has(n, c, phrase) and not any(_has(n, c, x) for x in self._exclude[code]):
                 return code, length
         return None
 
     def index(self, text: str) -> bool:
-        n = normalize(text)
-        c = n.replace(" ", "")
-        return bool(text) and any(_has(n, c, p) for p in self.rules.index_names) \
-            and not any(_has(n, c, p) for p in self.rules.exclude)
+        n, c = _forms(text)
+        return any(_has(n, c, p) for p in self.rules.index_names) and not self.excluded(text)
 
     def index_url(self, url: str) -> bool:
         path = _url_words(url)
@@ -117,8 +115,7 @@ class Matcher:
     def keyword_item(self, text: str) -> tuple[str, int] | None:
         """The item whose body keywords occur most often (two at least, no tie) in a document's
         opening text: how a PDF behind a generic "ดาวน์โหลด" link says what it is."""
-        n = normalize(text)
-        c = n.replace(" ", "")
+        n, c = _forms(text)
         counts = sorted(((sum(_has(n, c, k) for k in kws), code) for code, kws in self._keywords if kws),
                         reverse=True)
         if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
@@ -142,13 +139,13 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     reading.mentions = m.mentions(f"{page.title} {page.text}")
     label = index_label(page, m)
     reading.index = bool(label)
-    page_filed = [y for first, last in spans(label) for y in range(first, last + 1)]
+    page_filed = span_years(spans(label))
     for link in page.links:
         cand = _link_candidate(link, reading.index, m)
         if cand is None:
             continue
         section_index = reading.index or m.index(link.section) or m.index(link.context)
-        filed = _years(spans(link.section)) if section_index else []
+        filed = span_years(spans(link.section)) if section_index else []
         if not filed and reading.index and link.url not in nav:
             filed = page_filed
         cand.filed, cand.source = filed, page.url
@@ -161,10 +158,6 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
             reading.candidates.append(Candidate(code=hit[0], url=page.url, text=page.title[:200],
                                                 how="page", specificity=hit[1], source=page.url))
     return reading
-
-
-def _years(sp: list[YearSpan]) -> list[int]:
-    return sorted({y for first, last in sp for y in range(first, last + 1)})
 
 
 def _link_candidate(link: Link, on_index: bool, m: Matcher) -> Candidate | None:

@@ -259,3 +259,8 @@ def fiscal_years(mentions: list[YearMention]) -> set[int]:
 
 def latest_fiscal(mentions: list[YearMention]) -> int | None:
     return max((m.last for m in mentions), default=None)
+
+
+def span_years(spans) -> list[int]:
+    """Every fiscal year covered by (first, last) spans, sorted."""
+    return sorted({y for first, last in spans for y in range(first, last + 1)})

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from .dates import span_years
 from .models import (Candidate, CheckResult, Evidence, Freshness, ItemResult, ItemRule, Reading,
                      RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
 
@@ -31,10 +32,6 @@ def in_period(sp: list[YearSpan], freshness: Freshness, year: int) -> bool:
     return any(first == last and first in need for first, last in sp)
 
 
-def _flat(sp: list[YearSpan]) -> list[int]:
-    return sorted({y for first, last in sp for y in range(first, last + 1)})
-
-
 def _years_text(years: list[int]) -> str:
     return ", ".join(map(str, years))
 
@@ -43,10 +40,13 @@ def _span_text(sp: list[YearSpan]) -> str:
     return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in sorted(set(sp)))
 
 
+def _host(parsed) -> str:
+    return (parsed.hostname or "").removeprefix("www.")
+
+
 def same_site(url: str, home: str) -> bool:
     a, b = urlparse(url), urlparse(home)
-    strip = lambda host: (host or "").removeprefix("www.")  # noqa: E731
-    return strip(a.hostname) == strip(b.hostname) and (a.port == b.port or not (a.port or b.port))
+    return _host(a) == _host(b) and (a.port == b.port or not (a.port or b.port))
 
 
 @dataclass
@@ -63,12 +63,12 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
 
     def by_years(sp: list[YearSpan], what: str) -> _Verdict:
         if fresh is Freshness.none:  # the current state: years on the page do not matter
-            return _Verdict(Status.found, "พบหลักฐาน", _flat(c.years), c)
+            return _Verdict(Status.found, "พบหลักฐาน", span_years(c.years), c)
         if in_period(sp, fresh, year):
             good = [s for s in sp if in_period([s], fresh, year)]
-            return _Verdict(Status.found, f"พบ{what}ปี {_span_text(good)}", _flat(good), c)
-        return _Verdict(Status.stale, f"พบเฉพาะข้อมูลปี {_years_text(_flat(sp))} แต่ต้องเป็นปี "
-                        f"{_years_text(years_needed(fresh, year))}", _flat(sp), c)
+            return _Verdict(Status.found, f"พบ{what}ปี {_span_text(good)}", span_years(good), c)
+        return _Verdict(Status.stale, f"พบเฉพาะข้อมูลปี {_years_text(span_years(sp))} แต่ต้องเป็นปี "
+                        f"{_years_text(years_needed(fresh, year))}", span_years(sp), c)
 
     def by_filing(fallback: _Verdict) -> _Verdict:
         if fresh is Freshness.none:
@@ -85,7 +85,7 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         if c.years and not in_period(c.years, fresh, year) and fresh is not Freshness.none:
             return by_years(c.years, "หลักฐาน")
         return _Verdict(Status.unverified, f"หลักฐานอยู่นอกเว็บไซต์ ({host}) ต้องเปิดตรวจเอง",
-                        _flat(c.years), c)
+                        span_years(c.years), c)
     target = readings.get(c.url)
     if target is None:
         return _Verdict(Status.unverified, "ยังไม่ได้เปิดตรวจลิงก์นี้ (หมดงบการค้นหา)", [], c)
@@ -124,6 +124,8 @@ def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
         evidence.setdefault(v.candidate.url, Evidence(url=v.candidate.url, text=v.candidate.text,
                                                       years=v.years))
     seen = sorted({y for v in verdicts for y in v.years})
+    if best is Status.missing:  # a broken link is named in the reason, never offered as evidence
+        evidence = {}
     return ItemResult(status=best, evidence=list(evidence.values())[:5], reason=chosen[0].reason,
                       years_seen=seen, **base)
 

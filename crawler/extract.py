@@ -34,10 +34,9 @@ _HAS_HEADING = "boolean(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6)"
 # where the page's own content is, most specific first; the rest is menus and footers
 _MAIN = ("//main", "//*[@role='main']", "//*[@id='content' or @id='main' or @id='main-content' "
          "or @id='maincontent' or @id='primary']",
-         "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ') or "
-         "contains(concat(' ', normalize-space(@class), ' '), ' post-content ') or "
-         "contains(concat(' ', normalize-space(@class), ' '), ' page-content ') or "
-         "contains(concat(' ', normalize-space(@class), ' '), ' main-content ')]", "//article")
+         "//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in
+                              ("entry-content", "post-content", "page-content", "main-content")) + "]",
+         "//article")
 _CHROME = {"nav", "header", "footer", "aside"}
 _NAVISH = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?)(?:[\s_-]|$)", re.I)
 _HEADINGISH = re.compile(r"head|title|caption", re.I)
@@ -54,16 +53,18 @@ def url_kind(url: str) -> str:
 
 
 def body_kind(url: str, content_type: str, body: bytes) -> str:
+    """What a response is: by its bytes first (servers mislabel), then its type, then its name."""
     ctype = content_type.split(";")[0].strip().lower()
-    if body.startswith(b"%PDF") or ctype == "application/pdf":
+    named = url_kind(url)
+    if body.startswith(b"%PDF"):
         return "pdf"
-    if "spreadsheetml" in ctype or (body.startswith(b"PK") and url_kind(url) == "xlsx"):
-        return "xlsx"
+    if body.startswith(b"PK"):  # a zip: OOXML documents
+        return "xlsx" if "spreadsheetml" in ctype or named == "xlsx" else (named if named != "html" else "other")
     if ctype.startswith("image/"):
         return "image"
-    if ctype in ("text/html", "application/xhtml+xml", "text/plain", "") and not body.startswith(b"PK"):
-        return "html" if url_kind(url) in ("html", "other") or ctype.startswith("text/") else url_kind(url)
-    return url_kind(url) if url_kind(url) != "html" else "other"
+    if not ctype or ctype.startswith("text/") or ctype == "application/xhtml+xml":
+        return "html" if named == "html" or ctype == "text/html" else named
+    return named if named != "html" else "other"
 
 
 def read(url: str, content_type: str, body: bytes) -> dict:
