@@ -69,3 +69,30 @@ def test_base_href_and_title_headings():
 def test_broken_html_still_yields_links():
     page = read(BASE, "text/html", b"<html><body><table><tr><td><a href='/a.html'>\xe0\xb8\x81 link<td></table")
     assert [link.url for link in page["links"]] == ["http://agency.example/a.html"]
+
+
+FARM = __import__("pathlib").Path(__file__).resolve().parent.parent / "samples" / "farm"
+
+
+def test_thai_pdf_printed_by_chromium_reads_clean():
+    page = read("http://a/risk.pdf", "application/pdf", (FARM / "abt-nongbua/files/ita/risk-2568.pdf").read_bytes())
+    assert page["kind"] == "pdf" and not page["scanned"]
+    assert page["title"].startswith("การประเมินความเสี่ยงการทุจริต ประจำปีงบประมาณ พ.ศ. 2568")
+    assert not any(0xF700 <= ord(ch) <= 0xF71F for ch in page["text"])  # PUA glyphs mapped back
+
+
+def test_scanned_pdf_is_flagged_not_read_as_empty_evidence():
+    page = read("http://a/o13.pdf", "application/pdf", (FARM / "pvo-sakon/files/oit68/o13-scan.pdf").read_bytes())
+    assert page["scanned"]
+
+
+def test_xlsx_rows_become_text_even_with_a_wrong_content_type():
+    page = read("http://a/stats.xlsx", "application/octet-stream",
+                (FARM / "po-cedo/publications/service-stats-2567.xlsx").read_bytes())
+    assert page["kind"] == "xlsx"
+    assert "สถิติการให้บริการ ประจำปีงบประมาณ พ.ศ. 2567" in page["title"]
+
+
+def test_broken_documents_are_unreadable_not_crashes():
+    assert read("http://a/x.pdf", "application/pdf", b"%PDF-1.4 garbage")["error"] == "unreadable"
+    assert read("http://a/x.xlsx", "", b"PK\x03\x04 not a zip")["error"] == "unreadable"
