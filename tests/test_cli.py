@@ -98,11 +98,15 @@ def test_rules_check_reports_path_and_line(tmp_path):
     assert f":{line}:" in proc.stderr and "freshness" in proc.stderr
 
 
-def test_eval_on_the_bundled_farm_meets_the_bar(tmp_path):
+@pytest.mark.parametrize("farm, sites", [(FARM, 12), (ROOT / "tests" / "farms" / "holdout", 7)],
+                         ids=["bundled", "holdout"])
+def test_eval_meets_the_bar(farm, sites, tmp_path):
+    """The bundled farm, and a blind one built without sight of the rules or the code."""
     metrics = tmp_path / "m.json"
-    proc = oit("eval", str(FARM), "--json", str(metrics), timeout=600)
+    proc = oit("eval", str(farm), "--json", str(metrics), timeout=600)
     assert proc.returncode == 0, proc.stderr
     m = json.loads(metrics.read_text(encoding="utf-8"))
-    assert m["sites"] >= 12
+    assert m["sites"] >= sites
     assert m["status_accuracy"] >= 0.95, m["mismatches"]
     assert m["found_reported_missing"] == 0, m["mismatches"]
+    assert "item-status accuracy" in proc.stdout and "O28" in proc.stdout
