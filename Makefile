@@ -11,7 +11,7 @@ system:
 	  (apt-get update -qq && apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null)
 
 install: system
-	$(PYTHON) -m pip install -q -e '.[test]'
+	$(PYTHON) -m pip install -q -e '.[test,notify]'
 
 demo: install
 	oit eval $(FARM) --out $(OUT)/farm --json $(OUT)/eval.json

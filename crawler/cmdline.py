@@ -7,7 +7,8 @@ import json
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
+import contextlib
+import time
 
 from rich.console import Console
 from rich.live import Live
@@ -15,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import rules as rules_mod
+from .agencies import AgencyListError, normalize_url
 
 
 class UsageError(Exception):
@@ -29,13 +31,10 @@ def _date(text: str) -> dt.date:
 
 
 def _url(text: str) -> str:
-    url = text.strip()
-    if "://" not in url:
-        url = "http://" + url
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+    url = normalize_url(text)
+    if url is None:
         raise UsageError(f"not a website address: {text!r}")
-    return url if parsed.path else url + "/"
+    return url
 
 
 class _Progress:
@@ -60,15 +59,16 @@ class _Progress:
         return grid
 
 
-def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool):
+def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool, no_robots=()):
     from .runner import run
 
     overrides = {"LOG_LEVEL": "INFO" if verbose else "ERROR", **overrides}
     if not console.is_terminal or verbose:
-        return run(sites, rules, as_of, overrides)
+        return run(sites, rules, as_of, overrides, no_robots=no_robots)
     progress = _Progress()
     with Live(progress, console=console, refresh_per_second=4, transient=True):
-        return run(sites, rules, as_of, overrides, on_start=lambda spider: setattr(progress, "spider", spider))
+        return run(sites, rules, as_of, overrides, no_robots=no_robots,
+                   on_start=lambda spider: setattr(progress, "spider", spider))
 
 
 def cmd_check(args, console: Console) -> int:
@@ -77,8 +77,10 @@ def cmd_check(args, console: Console) -> int:
     url = _url(args.url)
     rules = rules_mod.load(args.rules)
     overrides = {"OIT_MAX_PAGES": args.max_pages} if args.max_pages else {}
-    results = _crawl([("site", url)], rules, args.as_of, overrides, console, args.verbose)
-    result = results["site"]
+    from .agencies import agency_id
+
+    results = _crawl([(agency_id(url), url)], rules, args.as_of, overrides, console, args.verbose)
+    result = next(iter(results.values()))
     table.render(result, console)
     if args.json:
         jsonreport.write(result, args.json)
@@ -88,19 +90,32 @@ def cmd_check(args, console: Console) -> int:
     return 0
 
 
-def cmd_eval(args, console: Console) -> int:
+@contextlib.contextmanager
+def _served(farm: Path | None, site_ids: list[str] | None = None):
+    """Serve a labelled farm on loopback ({site id: URL}) and let exactly that network through."""
+    if farm is None:
+        yield {}
+        return
     from .farm import load_truth, serve
+
+    os.environ["OIT_ALLOW_NETWORKS"] = ",".join(filter(None, (os.environ.get("OIT_ALLOW_NETWORKS"),
+                                                              "127.0.0.1/32")))
+    with serve(farm, site_ids or list(load_truth(farm).sites)) as bases:
+        yield bases
+
+
+_FARM_SPEED = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}  # our own loopback server
+
+
+def cmd_eval(args, console: Console) -> int:
+    from .farm import load_truth
     from .farmeval import score
 
     farm = Path(args.farm)
     truth = load_truth(farm)
     rules = rules_mod.load(args.rules or truth.rules)
-    # the farm is served on loopback: let exactly that through the network-safety policy
-    os.environ["OIT_ALLOW_NETWORKS"] = ",".join(filter(None, (os.environ.get("OIT_ALLOW_NETWORKS"),
-                                                              "127.0.0.1/32")))
-    overrides = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": True}
-    with serve(farm, list(truth.sites)) as bases:
-        results = _crawl(list(bases.items()), rules, truth.as_of, overrides, console, args.verbose)
+    with _served(farm, list(truth.sites)) as bases:
+        results = _crawl(list(bases.items()), rules, truth.as_of, _FARM_SPEED, console, args.verbose)
     metrics = score(truth, results)
     _print_eval(metrics, console, verbose=args.verbose)
     if args.out:
@@ -114,6 +129,104 @@ def cmd_eval(args, console: Console) -> int:
         console.print(f"reports: {out}/<site>.html")
     if args.json:
         Path(args.json).write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def _store(args):
+    from .sqldata import DataStore
+
+    return DataStore(args.db)
+
+
+def cmd_crawl(args, console: Console) -> int:
+    """Crawl every agency of the list into the history; returns the run id via args.run."""
+    from .agencies import read as read_agencies
+
+    store = _store(args)
+    farm = Path(args.farm) if args.farm else None
+    started = time.monotonic()
+    with _served(farm) as farm_sites:
+        run = store.unfinished_run() if args.resume else None
+        if args.resume and run is None:
+            raise UsageError(f"{args.db}: no unfinished run to resume")
+        if run is not None:
+            rules = rules_mod.load(str(run.rules_year))
+            agencies = [a.model_copy(update={"url": farm_sites.get(a.id, a.url)})
+                        for a in store.run_agencies(run.id)]
+            todo = [a for a in agencies if a.id not in store.done(run.id)]
+            console.print(f"ต่อรอบที่ {run.id}: เหลือ {len(todo)} จาก {len(agencies)} หน่วยงาน")
+        else:
+            if not args.agencies:
+                raise UsageError("give the agency list: --agencies FILE (or --resume)")
+            rules = rules_mod.load(args.rules)
+            agencies, problems = read_agencies(args.agencies, farm_sites)
+            for line in problems:
+                print(f"oit: warning: {line}", file=sys.stderr)
+            if not agencies:
+                raise UsageError(f"{args.agencies}: no agency to crawl")
+            from .evaluate import as_of_for
+
+            run = store.start_run(rules.year, as_of_for(rules, args.as_of), agencies, str(args.agencies))
+            todo = agencies
+        overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {})}
+        _crawl([(a.id, a.url) for a in todo], rules, run.as_of, overrides, console, args.verbose,
+               no_robots=[a.id for a in todo if a.extra.get("robots", "").lower() in ("ignore", "no", "0")])
+    run = store.finish_run(run.id)
+    _print_summary(store, run, time.monotonic() - started, console)
+    args.run = run.id
+    store.close()
+    return 0
+
+
+def _print_summary(store, run, seconds: float, console: Console) -> None:
+    from .results import TARGET, trend_point
+
+    results = store.results(run.id)
+    point = trend_point(run, results)
+    sites = {s: sum(a.result.site.status == s for a in results) for s in ("ok", "partial", "unreachable")}
+    console.print(f"รอบที่ {run.id}: {point.agencies} หน่วยงาน ใน {seconds:.0f} วินาที · "
+                  f"เว็บไซต์ปกติ {sites['ok']} · ตรวจไม่ครบ {sites['partial']} · เข้าไม่ได้ {sites['unreachable']}")
+    console.print(f"คะแนนเฉลี่ย {point.mean_score:.2f} · ต่ำกว่า {TARGET:.0f} คะแนน {point.below_target} หน่วยงาน · "
+                  + " · ".join(f"{s.value} {n}" for s, n in point.counts.items()))
+
+
+def cmd_runs(args, console: Console) -> int:
+    store = _store(args)
+    table = Table("รอบ", "เริ่ม", "สถานะ", "ปี", "หน่วยงาน", "ตรวจแล้ว")
+    for run in store.runs(complete=False):
+        table.add_row(str(run.id), run.started.strftime("%Y-%m-%d %H:%M"), run.status,
+                      str(run.rules_year), str(run.agencies), str(len(store.done(run.id))))
+    console.print(table)
+    return 0
+
+
+def cmd_report(args, console: Console) -> int:
+    from reports import csvreport, itas, jsonreport, site, xlsxreport
+
+    from .results import run_report
+
+    report = run_report(_store(args), args.run)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    index = site.write(report, out)
+    csvreport.write(report, out / "oit-results.csv")
+    xlsxreport.write(report, out / "oit-results.xlsx")
+    jsonreport.write_run(report, out / "oit-results.json")
+    itas.write_all(report, out / "itas")
+    console.print(f"รายงาน: {index}")
+    args.report = report
+    return 0
+
+
+def cmd_nightly(args, console: Console) -> int:
+    """Crawl, report, and send a notice of what changed: the unattended nightly job."""
+    from .notify import load_config, notify
+
+    config = load_config(args.notify) if args.notify else None  # fail before crawling
+    cmd_crawl(args, console)
+    cmd_report(args, console)
+    if config:
+        notify(config, args.report, Path(args.out) / "index.html")
     return 0
 
 
@@ -175,6 +288,37 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", metavar="DIR", help="also write each site's JSON and HTML report here")
     e.set_defaults(func=cmd_eval)
 
+    def history(p, crawl: bool):
+        p.add_argument("--db", default=os.environ.get("OIT_DB", "oit-history.sqlite"),
+                       help="the history database (default: oit-history.sqlite, or $OIT_DB)")
+        if crawl:
+            p.add_argument("--agencies", metavar="FILE", help="CSV or XLSX: name,url,province,district,type")
+            p.add_argument("--rules", metavar="YEAR|FILE")
+            p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD")
+            p.add_argument("--resume", action="store_true", help="finish the last run that was stopped")
+            p.add_argument("--farm", metavar="DIR", help="serve this labelled farm on loopback; list rows "
+                           "whose url is a site folder of it are crawled there (demo, tests)")
+
+    cr = sub.add_parser("crawl", help="crawl every agency of a list into the history")
+    history(cr, crawl=True)
+    cr.set_defaults(func=cmd_crawl)
+
+    ru = sub.add_parser("runs", help="list the runs in the history")
+    history(ru, crawl=False)
+    ru.set_defaults(func=cmd_runs)
+
+    rp = sub.add_parser("report", help="write the HTML report site and the exports of a run")
+    history(rp, crawl=False)
+    rp.add_argument("--out", required=True, metavar="DIR")
+    rp.add_argument("--run", type=int, metavar="ID", help="default: the newest complete run")
+    rp.set_defaults(func=cmd_report)
+
+    n = sub.add_parser("nightly", help="crawl, report and notify: the scheduled job")
+    history(n, crawl=True)
+    n.add_argument("--out", required=True, metavar="DIR")
+    n.add_argument("--notify", metavar="FILE", help="notification settings (YAML, Apprise URLs)")
+    n.set_defaults(func=cmd_nightly, run=None)
+
     r = sub.add_parser("rules", help="rule files")
     rsub = r.add_subparsers(dest="rules_command", required=True)
     rc = rsub.add_parser("check", help="validate a rule file; every problem with its YAML path and line")
@@ -192,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in str(exc).splitlines():
             print(f"oit: error: {line}", file=sys.stderr)
         return 2
-    except (UsageError, FileNotFoundError, ValueError) as exc:
+    except (UsageError, AgencyListError, LookupError, FileNotFoundError, ValueError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"oit: error: {message}", file=sys.stderr)
         return 2

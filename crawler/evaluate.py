@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from .dates import span_years
-from .models import (Candidate, CheckResult, Evidence, Freshness, ItemResult, ItemRule, Reading,
+from .models import (Candidate, CheckResult, Evidence, Failure, Freshness, ItemResult, ItemRule, Reading,
                      RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
 
 # the strength of a candidate: how the agency tied it to the item
@@ -143,7 +143,7 @@ def _band(rules: RuleSet, score: float) -> str:
 
 
 def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.date,
-             site_error: str = "", partial: bool = False) -> CheckResult:
+             site_error: str = "", partial: bool = False, site_id: str = "") -> CheckResult:
     """The result of one site. `site_error` set means the site could not be crawled at all."""
     pages = sum(1 for r in readings.values() if not r.error)
     groups: dict[str, dict[str, list[Candidate]]] = {item.code: {} for item in rules.items}
@@ -159,7 +159,10 @@ def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.
                                home, pages) for r in rules.items]
     score = round(100 * sum(i.status is Status.found for i in items) / len(items), 2)
     status = "unreachable" if site_error else ("partial" if partial else "ok")
-    return CheckResult(site=SiteInfo(url=home, status=status, pages_fetched=pages, error=site_error),
+    failures = [Failure(url=r.url, error=r.error, http_status=r.http_status)
+                for r in readings.values() if r.error]
+    return CheckResult(site=SiteInfo(id=site_id, url=home, status=status, pages_fetched=pages,
+                                     error=site_error), failures=failures,
                        rules=RulesInfo(year=rules.year, items=len(rules.items)), as_of=as_of,
                        score=score, band=_band(rules, score), items=items)
 

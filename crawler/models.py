@@ -186,6 +186,7 @@ class ItemResult(BaseModel):
 
 
 class SiteInfo(BaseModel):
+    id: str = ""  # the agency (site) id the crawl knew it by
     url: str
     status: str  # ok | partial | unreachable
     pages_fetched: int
@@ -197,6 +198,14 @@ class RulesInfo(BaseModel):
     items: int
 
 
+class Failure(BaseModel):
+    """A URL of the site that could not be read, and why (failure class)."""
+
+    url: str
+    error: str
+    http_status: int | None = None
+
+
 class CheckResult(BaseModel):
     """The contract JSON of `oit check` (DESIGN.md); extra fields are additive."""
 
@@ -206,6 +215,7 @@ class CheckResult(BaseModel):
     score: float
     band: str
     items: list[ItemResult]
+    failures: list[Failure] = []
 
 
 # ---------------------------------------------------------------- labelled farms (truth.json)
@@ -226,3 +236,86 @@ class FarmTruth(BaseModel):
     as_of: dt.date
     rules: str
     sites: dict[str, TruthSite]
+
+
+# ---------------------------------------------------------------- many agencies, many runs
+
+
+class Agency(BaseModel):
+    """One row of the agency list (CSV or XLSX: name,url,province,district,type + extra columns)."""
+
+    id: str  # stable key across runs: the site address without scheme and "www."
+    name: str
+    url: str
+    province: str = ""
+    district: str = ""
+    type: str = ""
+    extra: dict[str, str] = {}
+
+
+class Run(BaseModel):
+    id: int
+    started: dt.datetime
+    finished: dt.datetime | None = None
+    status: str  # running | complete (only complete runs are reported)
+    rules_year: int
+    as_of: dt.date
+    agencies: int  # agencies in the list of this run
+
+
+class AgencyResult(BaseModel):
+    agency: Agency
+    result: CheckResult
+
+
+class HistoryPoint(BaseModel):
+    """One agency in one past run: for the history on its page."""
+
+    run_id: int
+    date: dt.date  # when the run started
+    score: float
+    site_status: str
+    items: dict[str, Status]
+
+
+class ItemChange(BaseModel):
+    agency_id: str
+    agency_name: str
+    code: str
+    before: Status | None  # None: the agency or item was not in the previous run
+    after: Status
+    reason: str = ""
+
+
+class Changes(BaseModel):
+    """What changed since the previous complete run."""
+
+    previous_run: int | None = None
+    new_gaps: list[ItemChange] = []  # found before, not found now
+    fixed: list[ItemChange] = []  # not found before, found now
+    unreachable: list[str] = []  # agency ids whose site became unreachable
+    recovered: list[str] = []  # agency ids reachable again
+    added: list[str] = []  # agency ids new in the list
+    removed: list[str] = []  # agency ids no longer in the list
+
+
+class TrendPoint(BaseModel):
+    run_id: int
+    date: dt.date
+    agencies: int
+    mean_score: float
+    below_target: int  # agencies scoring under 85
+    unreachable: int
+    counts: dict[Status, int]  # items per status over all agencies
+
+
+class RunReport(BaseModel):
+    """Everything the reporters need about one run, computed once (crawler.results)."""
+
+    run: Run
+    items: list[tuple[str, str]]  # (code, Thai name) of the rule year, in order
+    target: float = 85.0
+    agencies: list[AgencyResult]
+    history: dict[str, list[HistoryPoint]]  # agency id -> runs oldest first (this run included)
+    changes: Changes
+    trend: list[TrendPoint]  # complete runs oldest first, this one last

@@ -20,20 +20,20 @@ def settings(**overrides) -> Settings:
 
 
 def run(sites: list[tuple[str, str]], rules: RuleSet, as_of: dt.date | None = None,
-        overrides: dict | None = None,
-        on_start: Callable[[OitSpider], None] | None = None) -> dict[str, CheckResult]:
-    """Crawl `sites` ([(id, url)]) and return {id: result}. Blocks until every site is done."""
+        overrides: dict | None = None, on_start: Callable[[OitSpider], None] | None = None,
+        no_robots: list[str] = ()) -> dict[str, CheckResult]:
+    """Crawl `sites` ([(id, url)]) and return {id: result}. Blocks until every site is done.
+    `no_robots`: ids of sites whose robots.txt is not obeyed (the agency allowed it)."""
     results: dict[str, CheckResult] = {}
-    urls = {url: sid for sid, url in sites}
 
     def scraped(item, response, spider):
-        results[urls[item.site.url]] = item
+        results[item.site.id] = item
 
     process = CrawlerProcess(settings(**(overrides or {})))
     crawler = process.create_crawler(OitSpider)
     crawler.signals.connect(scraped, signal=signals.item_scraped)
     if on_start:
         crawler.signals.connect(on_start, signal=signals.spider_opened)  # held by this frame (weak refs)
-    process.crawl(crawler, sites=sites, rules=rules, as_of=as_of)
+    process.crawl(crawler, sites=sites, rules=rules, as_of=as_of, no_robots=no_robots)
     process.start()
     return results

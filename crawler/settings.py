@@ -43,3 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
 OIT_MAX_PAGES = 250
 OIT_MAX_DEPTH = 6
 OIT_SITE_SECONDS = 300
+
+# The history database of a run (set by `oit crawl`; unset: results are not stored).
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+OIT_DB = None
+OIT_RUN_ID = 0

@@ -60,7 +60,8 @@ class OitSpider(scrapy.Spider):
     name = "oit"
 
     def __init__(self, url: str | None = None, sites: list[tuple[str, str]] | None = None,
-                 rules: RuleSet | str | None = None, as_of: dt.date | str | None = None, **kwargs):
+                 rules: RuleSet | str | None = None, as_of: dt.date | str | None = None,
+                 no_robots: list[str] = (), **kwargs):
         super().__init__(**kwargs)
         if not sites and not url:
             raise ValueError("give a site: -a url=https://...")
@@ -69,6 +70,7 @@ class OitSpider(scrapy.Spider):
         self.as_of = as_of_for(self.ruleset, as_of)
         self.matcher = classify.Matcher(self.ruleset)
         self.sites: dict[str, SiteState] = {}
+        self.no_robots = set(no_robots)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -105,7 +107,8 @@ class OitSpider(scrapy.Spider):
             st.requested += 1
             yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
                                  meta={"site": st.id, "url": url, "oit_depth": depth, "via": via,
-                                       "download_slot": st.id})
+                                       "download_slot": st.id,
+                                       "dont_obey_robotstxt": st.id in self.no_robots})
 
     def _after(self, st: SiteState):
         """After each response of a site: more requests, or its result when nothing is left."""
@@ -176,7 +179,7 @@ class OitSpider(scrapy.Spider):
         st.finished = True
         partial = st.cut and bool(st.frontier) and not self._all_found(st)
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
-                          partial=partial)
+                          partial=partial, site_id=st.id)
         st.readings, st.frontier, st.seen = {}, [], set()  # computed once; memory stays flat
         return result
 

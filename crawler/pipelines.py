@@ -1,0 +1,31 @@
+"""Item pipeline: each site's result goes into the history as soon as it is computed."""
+from __future__ import annotations
+
+from scrapy.exceptions import NotConfigured
+
+from .sqldata import DataStore
+
+
+class StorePipeline:
+    """Writes results to the SQLite history of run OIT_RUN_ID in OIT_DB (off when unset)."""
+
+    def __init__(self, path: str, run_id: int):
+        self.path, self.run_id = path, run_id
+        self.store: DataStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path, run_id = crawler.settings.get("OIT_DB"), crawler.settings.getint("OIT_RUN_ID")
+        if not path or not run_id:
+            raise NotConfigured("no history database for this crawl")
+        return cls(path, run_id)
+
+    def open_spider(self):
+        self.store = DataStore(self.path)
+
+    def close_spider(self):
+        self.store.close()
+
+    def process_item(self, item):
+        self.store.record(self.run_id, item.site.id, item)
+        return item

@@ -1,0 +1,87 @@
+"""Everything a report says about one run, computed once from the history: scores, each agency's
+history, what changed since the previous complete run, and the trend over runs."""
+from __future__ import annotations
+
+from collections import Counter
+
+from . import rules as rules_mod
+from .models import AgencyResult, Changes, HistoryPoint, ItemChange, Run, RunReport, Status, TrendPoint
+from .sqldata import DataStore
+
+TARGET = 85.0  # provinces want every agency at 85 points or more
+HISTORY_RUNS = 30  # runs shown in histories and trends: a month of nights
+
+
+def run_report(store: DataStore, run_id: int | None = None) -> RunReport:
+    runs = store.runs(complete=True)
+    if not runs:
+        raise LookupError(f"{store.path}: no complete run yet (run `oit crawl` first)")
+    run = next((r for r in runs if r.id == run_id), None) if run_id else runs[-1]
+    if run is None:
+        raise LookupError(f"run {run_id} is not a complete run in {store.path}; "
+                          f"complete runs: {', '.join(str(r.id) for r in runs)}")
+    earlier = [r for r in runs if r.id <= run.id][-HISTORY_RUNS:]
+    by_run = {r.id: store.results(r.id) for r in earlier}
+    current = by_run[run.id]
+    previous = by_run[earlier[-2].id] if len(earlier) > 1 else None
+    return RunReport(run=run, items=_items(run, current), target=TARGET, agencies=current,
+                     history=_history(earlier, by_run, {a.agency.id for a in current}),
+                     changes=changes(current, previous, earlier[-2].id if previous is not None else None),
+                     trend=[trend_point(r, by_run[r.id]) for r in earlier])
+
+
+def _items(run: Run, results: list[AgencyResult]) -> list[tuple[str, str]]:
+    if results:
+        return [(i.code, i.name) for i in results[0].result.items]
+    return [(i.code, i.name) for i in rules_mod.load(str(run.rules_year)).items]
+
+
+def _history(runs: list[Run], by_run: dict[int, list[AgencyResult]], ids: set[str]) -> dict[str, list[HistoryPoint]]:
+    history: dict[str, list[HistoryPoint]] = {i: [] for i in ids}
+    for run in runs:
+        for ar in by_run[run.id]:
+            if ar.agency.id in ids:
+                history[ar.agency.id].append(HistoryPoint(
+                    run_id=run.id, date=run.started.date(), score=ar.result.score,
+                    site_status=ar.result.site.status, items={i.code: i.status for i in ar.result.items}))
+    return history
+
+
+def changes(current: list[AgencyResult], previous: list[AgencyResult] | None,
+            previous_run: int | None) -> Changes:
+    if previous is None:
+        return Changes()
+    before = {a.agency.id: a for a in previous}
+    now = {a.agency.id: a for a in current}
+    out = Changes(previous_run=previous_run,
+                  added=[i for i in now if i not in before], removed=[i for i in before if i not in now])
+    for aid, ar in now.items():
+        old = before.get(aid)
+        if old is None:
+            continue
+        was_down, is_down = old.result.site.status == "unreachable", ar.result.site.status == "unreachable"
+        if is_down and not was_down:
+            out.unreachable.append(aid)
+            continue  # its items are "could not look", not new gaps
+        if was_down and not is_down:
+            out.recovered.append(aid)
+        old_items = {i.code: i.status for i in old.result.items}
+        for item in ar.result.items:
+            was = old_items.get(item.code)
+            change = ItemChange(agency_id=aid, agency_name=ar.agency.name, code=item.code, before=was,
+                                after=item.status, reason=item.reason)
+            if was is Status.found and item.status is not Status.found:
+                out.new_gaps.append(change)
+            elif was is not None and was is not Status.found and item.status is Status.found and not was_down:
+                out.fixed.append(change)
+    return out
+
+
+def trend_point(run: Run, results: list[AgencyResult]) -> TrendPoint:
+    scores = [a.result.score for a in results]
+    counts = Counter(i.status for a in results for i in a.result.items)
+    return TrendPoint(run_id=run.id, date=run.started.date(), agencies=len(results),
+                      mean_score=round(sum(scores) / len(scores), 2) if scores else 0.0,
+                      below_target=sum(s < TARGET for s in scores),
+                      unreachable=sum(a.result.site.status == "unreachable" for a in results),
+                      counts={s: counts.get(s, 0) for s in Status})

@@ -1,0 +1,146 @@
+"""The SQLite history: runs survive kills, results read back as written, changes between runs."""
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.models import Agency, CheckResult, Evidence, Failure, ItemResult, RulesInfo, SiteInfo, Status
+from crawler.results import run_report
+from crawler.sqldata import SCHEMA_VERSION, DataStore
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2025, 3, 20)
+
+
+def agency(n: int) -> Agency:
+    return Agency(id=f"a{n}.go.th", name=f"อบต.ทดสอบ {n}", url=f"https://a{n}.go.th/", province="ขอนแก่น",
+                  district="เมือง" if n % 2 else "บ้านไผ่", type="อบต.", extra={"โทร": "043"})
+
+
+def result(a: Agency, statuses: dict[str, Status] | None = None, site: str = "ok") -> CheckResult:
+    statuses = statuses or {}
+    items = []
+    for n in range(1, 29):
+        status = statuses.get(f"O{n}", Status.found)
+        ev = [Evidence(url=f"{a.url}ita/o{n}.html", text=f"ข้อ {n}", years=[2568])] if status is Status.found else []
+        items.append(ItemResult(code=f"O{n}", name=f"รายการ {n}", status=status, evidence=ev,
+                                reason="พบ" if status is Status.found else "ไม่พบ", years_needed=[2568]))
+    score = round(100 * sum(i.status is Status.found for i in items) / 28, 2)
+    return CheckResult(site=SiteInfo(id=a.id, url=a.url, status=site, pages_fetched=20),
+                       rules=RulesInfo(year=2568, items=28), as_of=AS_OF, score=score, band="A", items=items,
+                       failures=[Failure(url=f"{a.url}gone.pdf", error="http-404", http_status=404)])
+
+
+def test_results_read_back_as_written(tmp_path):
+    store = DataStore(tmp_path / "h.sqlite")
+    agencies = [agency(1), agency(2)]
+    run = store.start_run(2568, AS_OF, agencies)
+    written = {a.id: result(a, {"O5": Status.stale}) for a in agencies}
+    for a in agencies:
+        store.record(run.id, a.id, written[a.id])
+    assert store.runs() == []  # not complete yet: invisible to reports
+    store.finish_run(run.id)
+    back = store.results(run.id)
+    assert [r.agency for r in back] == agencies
+    assert {r.agency.id: r.result for r in back} == written
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_killed_run_is_never_reported_and_can_be_resumed(tmp_path):
+    store = DataStore(tmp_path / "h.sqlite")
+    first = store.start_run(2568, AS_OF, [agency(1), agency(2)])
+    for n in (1, 2):
+        store.record(first.id, f"a{n}.go.th", result(agency(n)))
+    store.finish_run(first.id)
+    second = store.start_run(2568, AS_OF, [agency(1), agency(2)])
+    store.record(second.id, "a1.go.th", result(agency(1), {"O1": Status.missing}))
+    # killed here: the report still shows the first run, whole
+    report = run_report(store)
+    assert report.run.id == first.id and all(a.result.score == 100 for a in report.agencies)
+    assert store.unfinished_run().id == second.id and store.done(second.id) == {"a1.go.th"}
+
+
+def test_recording_is_all_or_nothing(tmp_path, monkeypatch):
+    store = DataStore(tmp_path / "h.sqlite")
+    run = store.start_run(2568, AS_OF, [agency(1)])
+    broken = result(agency(1))
+    broken.items[10].evidence.append(None)  # fails half-way through the inserts
+    with pytest.raises(AttributeError):
+        store.record(run.id, "a1.go.th", broken)
+    for table in ("site_results", "item_results", "evidence", "failures"):
+        assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_schema_is_versioned(tmp_path):
+    DataStore(tmp_path / "h.sqlite").close()
+    db = sqlite3.connect(tmp_path / "h.sqlite")
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    db.execute("UPDATE meta SET value='999' WHERE key='schema_version'")
+    db.commit()
+    with pytest.raises(RuntimeError, match="newer"):
+        DataStore(tmp_path / "h.sqlite")
+
+
+def test_changes_between_runs(tmp_path):
+    store = DataStore(tmp_path / "h.sqlite")
+    one = store.start_run(2568, AS_OF, [agency(1), agency(2), agency(3)])
+    store.record(one.id, "a1.go.th", result(agency(1), {"O3": Status.missing}))
+    store.record(one.id, "a2.go.th", result(agency(2)))
+    store.record(one.id, "a3.go.th", result(agency(3)))
+    store.finish_run(one.id)
+    two = store.start_run(2568, AS_OF, [agency(1), agency(2), agency(4)])
+    store.record(two.id, "a1.go.th", result(agency(1), {"O7": Status.stale}))  # O3 fixed, O7 new gap
+    store.record(two.id, "a2.go.th", result(agency(2), {n: Status.unverified for n in ("O1", "O2")},
+                                            site="unreachable"))
+    store.record(two.id, "a4.go.th", result(agency(4)))
+    store.finish_run(two.id)
+    report = run_report(store)
+    c = report.changes
+    assert c.previous_run == one.id
+    assert [(x.agency_id, x.code, x.before, x.after) for x in c.new_gaps] == [("a1.go.th", "O7", Status.found, Status.stale)]
+    assert [(x.agency_id, x.code) for x in c.fixed] == [("a1.go.th", "O3")]
+    assert c.unreachable == ["a2.go.th"]  # and its items are not counted as new gaps
+    assert c.added == ["a4.go.th"] and c.removed == ["a3.go.th"]
+    assert [p.run_id for p in report.history["a1.go.th"]] == [one.id, two.id]
+    assert report.history["a1.go.th"][0].items["O3"] is Status.missing
+    assert [t.run_id for t in report.trend] == [one.id, two.id]
+    assert report.trend[-1].unreachable == 1
+
+
+WRITER = """
+import sys, datetime as dt
+sys.path.insert(0, {root!r}); sys.path.insert(0, {tests!r})
+from test_history import agency, result
+from crawler.sqldata import DataStore
+store = DataStore(sys.argv[1])
+run = store.start_run(2568, dt.date(2025, 3, 20), [agency(n) for n in range(2000)])
+print("started", flush=True)
+for n in range(2000):
+    store.record(run.id, agency(n).id, result(agency(n)))
+"""
+
+
+def test_sigkill_mid_write_leaves_a_sound_database(tmp_path):
+    path = tmp_path / "h.sqlite"
+    proc = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), tests=str(ROOT / "tests")), str(path)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(1.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    store = DataStore(path)
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    run = store.unfinished_run()
+    done = store.done(run.id)
+    assert 0 < len(done) < 2000
+    # every agency that has a site result has all its 28 items: nothing half-written
+    counts = store.db.execute("SELECT agency_id, COUNT(*) FROM item_results WHERE run_id=? GROUP BY agency_id",
+                              (run.id,)).fetchall()
+    assert {a for a, _ in counts} == done and {n for _, n in counts} == {28}
+    assert store.runs() == []
