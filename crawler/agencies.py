@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from urllib.parse import urlparse
-
 from .models import Agency
+from .urls import normalize_url, site_id
 
 COLUMNS = ("name", "url", "province", "district", "type")
 REQUIRED = ("name", "url")
@@ -15,28 +14,6 @@ REQUIRED = ("name", "url")
 
 class AgencyListError(ValueError):
     """The list as a whole cannot be read (no such file, no header, not CSV/XLSX)."""
-
-
-def agency_id(url: str) -> str:
-    """Stable key of a site across runs: host (without www.), port and path, lower case."""
-    parsed = urlparse(url)
-    host = (parsed.hostname or "").removeprefix("www.")
-    port = f":{parsed.port}" if parsed.port else ""
-    path = parsed.path.rstrip("/")
-    for index in ("/index.php", "/index.html", "/index.htm", "/main.php"):
-        path = path.removesuffix(index)
-    return f"{host}{port}{path}".lower()
-
-
-def normalize_url(text: str) -> str | None:
-    url = text.strip()
-    if url and "://" not in url:
-        url = "http://" + url
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname or " " in parsed.netloc \
-            or "." not in parsed.hostname and parsed.hostname != "localhost":
-        return None
-    return url if parsed.path else url + "/"
 
 
 def _rows(path: Path) -> tuple[list[list[str]], list[str]]:
@@ -86,7 +63,7 @@ def read(path: str | Path, farm_sites: dict[str, str] | None = None) -> tuple[li
             url, key = farm_sites[raw], raw
         else:
             url = normalize_url(raw)
-            key = agency_id(url) if url else ""
+            key = site_id(url) if url else ""
         if not name:
             problems.append(f"{where}: no agency name; row skipped")
             continue

@@ -3,13 +3,13 @@ shows, which ITA/OIT index it is filed under, and which links are worth fetching
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from urllib.parse import unquote, urlparse
 
 from .dates import find_years, span_years
-from .extract import file_words, url_kind
+from .extract import file_words
 from .models import Candidate, Link, Page, Reading, RuleSet, YearSpan
-from .thai import compact, contains, normalize, phrase_len
+from .thai import compact, normalize, phrase_len
+from .urls import url_kind
 
 # crawl priorities (higher first): index pages, then item links, then the rest by depth
 P_INDEX, P_ITEM, P_INDEX_CHILD, P_OTHER = 300, 200, 150, 100
@@ -20,7 +20,11 @@ _LATIN = re.compile(r"[a-z0-9 .&\-]+")
 
 
 def spans(text: str) -> list[YearSpan]:
-    return [(m.first, m.last) for m in find_years(text)] if text else []
+    """Fiscal years a text shows. An explicit fiscal year or plan period ("ปีงบประมาณ 2567",
+    "2566-2570") says what the document is for; dates beside it only say when it was posted."""
+    mentions = find_years(text) if text else []
+    explicit = [m for m in mentions if m.kind in ("fiscal", "range")]
+    return [(m.first, m.last) for m in explicit or mentions]
 
 
 def _url_words(url: str) -> str:
@@ -31,27 +35,38 @@ def _has_word(path: str, word: str) -> bool:
     return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", path) is not None
 
 
-@lru_cache(maxsize=4096)
-def _word(part: str) -> re.Pattern | None:
-    """Latin phrases match whole words ("ita" must not match "hospital"); Thai ones substrings."""
-    part = normalize(part)
-    if _LATIN.fullmatch(part) and re.search("[a-z]", part):
-        return re.compile(rf"(?<![a-z]){re.escape(part)}(?![a-z])")
-    return None
-
-
 def _forms(text: str) -> tuple[str, str]:
     """(normalised, compact) forms of a text: Latin words are matched in the first, Thai in the second."""
     n = normalize(text)
     return n, n.replace(" ", "")
 
 
-def _has(norm: str, comp: str, phrase) -> bool:
+Compiled = tuple[tuple[re.Pattern | None, str], ...]
+
+
+def _compile(phrase) -> Compiled:
+    """A rule phrase ready to match: Latin parts as whole-word patterns ("ita" must not match
+    "hospital"), Thai parts as compact substrings (PDF text has stray spaces inside words)."""
+    parts = []
     for part in [phrase] if isinstance(phrase, str) else phrase:
-        word = _word(part)
-        if not (word.search(norm) if word else contains(comp, part)):
-            return False
-    return True
+        n = normalize(part)
+        if _LATIN.fullmatch(n) and re.search("[a-z]", n):
+            parts.append((re.compile(rf"(?<![a-z]){re.escape(n)}(?![a-z])"), ""))
+        else:
+            parts.append((None, compact(part)))
+    return tuple(p for p in parts if p[0] or p[1])
+
+
+def _hit(norm: str, comp: str, phrase: Compiled) -> bool:
+    return bool(phrase) and all(p.search(norm) if p else s in comp for p, s in phrase)
+
+
+def _key(phrase: Compiled) -> str:
+    return next((s[:2] for p, s in phrase if s), "")
+
+
+def _any(norm: str, comp: str, phrases: list[Compiled]) -> bool:
+    return any(_hit(norm, comp, p) for p in phrases)
 
 
 class Matcher:
@@ -59,12 +74,18 @@ class Matcher:
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
-        names = [(item.code, p, phrase_len(p)) for item in rules.items for p in item.match.names]
-        self._names = sorted(names, key=lambda n: -n[2])
-        self._exclude = {item.code: item.match.exclude for item in rules.items}
-        self._keywords = [(item.code, item.match.keywords) for item in rules.items]
+        names = [(item.code, _compile(p), phrase_len(p)) for item in rules.items for p in item.match.names]
+        # most specific first; each with the first two letters of a Thai part, a cheap pre-check
+        self._names = [(code, phrase, length, _key(phrase))
+                       for code, phrase, length in sorted(names, key=lambda n: -n[2])]
+        self._item_exclude = {item.code: [_compile(p) for p in item.match.exclude] for item in rules.items}
+        self._exclude = [_compile(p) for p in rules.exclude]
+        self._index = [_compile(p) for p in rules.index_names]
+        self._placeholders = [_compile(p) for p in rules.placeholders]
+        self._keywords = [(item.code, [_compile(p) for p in item.match.keywords]) for item in rules.items]
         self._generic = sorted((compact(p) for p in rules.generic_links), key=len, reverse=True)
-        self._mentions = [(item.code, item.match.mentions) for item in rules.items if item.match.mentions]
+        self._mentions = [(item.code, [_compile(p) for p in item.match.mentions])
+                          for item in rules.items if item.match.mentions]
         self._url_words = [(item.code, w.lower()) for item in rules.items for w in item.match.url_words]
 
     def generic(self, text: str) -> bool:
@@ -79,30 +100,33 @@ class Matcher:
 
     def placeholder(self, text: str) -> bool:
         n, c = _forms(text)
-        return len(n) < _PLACEHOLDER_MAX and any(_has(n, c, p) for p in self.rules.placeholders)
+        return len(n) < _PLACEHOLDER_MAX and _any(n, c, self._placeholders)
 
     def mentions(self, text: str) -> list[str]:
         """Items whose `match.mentions` the text satisfies."""
         n, c = _forms(text)
-        return [code for code, phrases in self._mentions if any(_has(n, c, p) for p in phrases)]
+        return [code for code, phrases in self._mentions if _any(n, c, phrases)]
 
     def excluded(self, text: str) -> bool:
         n, c = _forms(text)
-        return any(_has(n, c, p) for p in self.rules.exclude)
+        return _any(n, c, self._exclude)
 
     def item(self, text: str) -> tuple[str, int] | None:
         """(code, specificity) of the item a short text (link, row, title) names, if any."""
-        if not text or self.excluded(text):
+        if not text:
             return None
         n, c = _forms(text)
-        for code, phrase, length in self._names:
-            if _has(n, c, phrase) and not any(_has(n, c, x) for x in self._exclude[code]):
+        if _any(n, c, self._exclude):
+            return None
+        pairs = {c[i:i + 2] for i in range(len(c) - 1)}
+        for code, phrase, length, key in self._names:
+            if (not key or key in pairs) and _hit(n, c, phrase) and not _any(n, c, self._item_exclude[code]):
                 return code, length
         return None
 
     def index(self, text: str) -> bool:
         n, c = _forms(text)
-        return any(_has(n, c, p) for p in self.rules.index_names) and not self.excluded(text)
+        return _any(n, c, self._index) and not _any(n, c, self._exclude)
 
     def index_url(self, url: str) -> bool:
         path = _url_words(url)
@@ -116,7 +140,7 @@ class Matcher:
         """The item whose body keywords occur most often (two at least, no tie) in a document's
         opening text: how a PDF behind a generic "ดาวน์โหลด" link says what it is."""
         n, c = _forms(text)
-        counts = sorted(((sum(_has(n, c, k) for k in kws), code) for code, kws in self._keywords if kws),
+        counts = sorted(((sum(_hit(n, c, k) for k in kws), code) for code, kws in self._keywords if kws),
                         reverse=True)
         if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
             return None

@@ -16,7 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import rules as rules_mod
-from .agencies import AgencyListError, normalize_url
+from .agencies import AgencyListError
+from .middlewares import allowed_networks
+from .urls import normalize_url, site_id
 
 
 class UsageError(Exception):
@@ -77,9 +79,7 @@ def cmd_check(args, console: Console) -> int:
     url = _url(args.url)
     rules = rules_mod.load(args.rules)
     overrides = {"OIT_MAX_PAGES": args.max_pages} if args.max_pages else {}
-    from .agencies import agency_id
-
-    results = _crawl([(agency_id(url), url)], rules, args.as_of, overrides, console, args.verbose)
+    results = _crawl([(site_id(url), url)], rules, args.as_of, overrides, console, args.verbose)
     result = next(iter(results.values()))
     table.render(result, console)
     if args.json:
@@ -171,6 +171,10 @@ def cmd_crawl(args, console: Console) -> int:
         overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {})}
         _crawl([(a.id, a.url) for a in todo], rules, run.as_of, overrides, console, args.verbose,
                no_robots=[a.id for a in todo if a.extra.get("robots", "").lower() in ("ignore", "no", "0")])
+    left = len(store.run_agencies(run.id)) - len(store.done(run.id))
+    if left:  # stopped (a signal, a shutdown): the run stays unfinished, never reported as whole
+        raise UsageError(f"run {run.id} stopped with {left} agencies not checked; "
+                         f"finish it with: oit crawl --resume --db {args.db}")
     run = store.finish_run(run.id)
     _print_summary(store, run, time.monotonic() - started, console)
     args.run = run.id
@@ -329,6 +333,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        allowed_networks(os.environ.get("OIT_ALLOW_NETWORKS"))
+    except ValueError as exc:
+        print(f"oit: error: OIT_ALLOW_NETWORKS: {exc}", file=sys.stderr)
+        return 2
     console = Console(stderr=getattr(args, "json", None) == "-")
     try:
         return args.func(args, console)

@@ -48,10 +48,11 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     header, meta = declared(body, content_type)
     if not _HIGH_BYTES.search(body):
         return body.decode("ascii"), header or meta or "ascii"
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    text = body.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    if bad == 0 or bad <= 0.01 * (len(text) - len(body.decode("ascii", "ignore"))):
+        # UTF-8 with a stray bad byte (a title cut mid-character by PHP substr) is still UTF-8
+        return text, "utf-8"
     label = header or meta
     if label and label not in ("utf-8", "cp1252", "latin-1", "iso8859-1", "ascii"):
         return body.decode(label, "replace"), label

@@ -21,8 +21,10 @@ _BY_NAME = {
 
 
 def _tls(exc: BaseException) -> bool:
-    text = f"{type(exc).__name__} {exc} {' '.join(str(r.value) for r in getattr(exc, 'reasons', []))}"
-    return any(word in text for word in ("SSL", "ssl", "TLS", "tls", "certificate", "handshake"))
+    """An OpenSSL failure, by the exception types (their messages carry URLs, which may say "ssl")."""
+    causes = [exc, *(r.value for r in getattr(exc, "reasons", [])), exc.__cause__, exc.__context__]
+    return any(c is not None and (type(c).__module__.startswith(("OpenSSL", "ssl"))
+                                  or "SSL" in type(c).__name__ or "TLS" in type(c).__name__) for c in causes)
 
 
 def failure_class(failure) -> str:

@@ -8,7 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from .dates import span_years
+from .dates import fiscal_year, span_years
+from .urls import same_site, url_kind
 from .models import (Candidate, CheckResult, Evidence, Failure, Freshness, ItemResult, ItemRule, Reading,
                      RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
 
@@ -40,15 +41,6 @@ def _span_text(sp: list[YearSpan]) -> str:
     return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in sorted(set(sp)))
 
 
-def _host(parsed) -> str:
-    return (parsed.hostname or "").removeprefix("www.")
-
-
-def same_site(url: str, home: str) -> bool:
-    a, b = urlparse(url), urlparse(home)
-    return _host(a) == _host(b) and (a.port == b.port or not (a.port or b.port))
-
-
 @dataclass
 class _Verdict:
     status: Status
@@ -58,10 +50,12 @@ class _Verdict:
 
 
 def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Reading],
-           home: str) -> _Verdict:
+           hosts: tuple[str, ...], as_of_fy: int) -> _Verdict:
     year, fresh = rules.year, rule.freshness
 
     def by_years(sp: list[YearSpan], what: str) -> _Verdict:
+        # a single year after the one --as-of falls in did not exist yet on that date
+        sp = [(a, b) for a, b in sp if a != b or a <= as_of_fy] or sp
         if fresh is Freshness.none:  # the current state: years on the page do not matter
             return _Verdict(Status.found, "พบหลักฐาน", span_years(c.years), c)
         if in_period(sp, fresh, year):
@@ -80,15 +74,19 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
                             f"ไม่ใช่ปี {year}", [], c)
         return fallback
 
-    if not same_site(c.url, home):
+    if not same_site(c.url, hosts):
         host = urlparse(c.url).hostname or c.url
         if c.years and not in_period(c.years, fresh, year) and fresh is not Freshness.none:
             return by_years(c.years, "หลักฐาน")
         return _Verdict(Status.unverified, f"หลักฐานอยู่นอกเว็บไซต์ ({host}) ต้องเปิดตรวจเอง",
                         span_years(c.years), c)
     target = readings.get(c.url)
+    if target is None and url_kind(c.url) == "image":  # an org chart or a poster: not fetched
+        if c.years or fresh is Freshness.none:
+            return by_years(c.years, "รูปภาพ")
+        return by_filing(_Verdict(Status.unverified, "เป็นรูปภาพ ไม่ระบุปี ต้องเปิดตรวจเอง", [], c))
     if target is None:
-        return _Verdict(Status.unverified, "ยังไม่ได้เปิดตรวจลิงก์นี้ (หมดงบการค้นหา)", [], c)
+        return _Verdict(Status.unverified, "ยังไม่ได้เปิดตรวจลิงก์นี้ (ครบงบการค้นหาของเว็บไซต์)", [], c)
     if target.http_status in (404, 410) or target.error == "soft404":
         return _Verdict(Status.missing, f"ลิงก์หลักฐานเสีย (ไม่พบหน้า): {c.url}", [], c)
     if target.error:
@@ -110,12 +108,16 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
 
 
 def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
-                  readings: dict[str, Reading], home: str, pages: int) -> ItemResult:
+                  readings: dict[str, Reading], hosts: tuple[str, ...], pages: int, partial: bool,
+                  as_of_fy: int) -> ItemResult:
     needed = years_needed(rule.freshness, rules.year)
     base = dict(code=rule.code, name=rule.name, years_needed=needed, hint=rule.expect)
+    if not candidates and partial:  # the crawl stopped before it had looked everywhere
+        return ItemResult(status=Status.unverified, reason=f"ยังไม่พบใน {pages} หน้าที่ตรวจ แต่ตรวจเว็บไซต์ไม่ครบ",
+                          **base)
     if not candidates:
         return ItemResult(status=Status.missing, reason=f"ไม่พบในเว็บไซต์ (ตรวจ {pages} หน้า)", **base)
-    verdicts = [_judge(c, rule, rules, readings, home) for c in candidates]
+    verdicts = [_judge(c, rule, rules, readings, hosts, as_of_fy) for c in candidates]
     verdicts.sort(key=lambda v: (_RANK[v.status], -_HOW[v.candidate.how], -v.candidate.specificity))
     best = verdicts[0].status
     chosen = [v for v in verdicts if v.status is best]
@@ -143,8 +145,11 @@ def _band(rules: RuleSet, score: float) -> str:
 
 
 def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.date,
-             site_error: str = "", partial: bool = False, site_id: str = "") -> CheckResult:
-    """The result of one site. `site_error` set means the site could not be crawled at all."""
+             site_error: str = "", partial: bool = False, site_id: str = "",
+             hosts: tuple[str, ...] = ()) -> CheckResult:
+    """The result of one site. `hosts`: the site's addresses (home, where it redirected);
+    `partial`: a budget stopped the crawl before it had looked everywhere; `site_error`: the
+    site could not be crawled at all."""
     pages = sum(1 for r in readings.values() if not r.error)
     groups: dict[str, dict[str, list[Candidate]]] = {item.code: {} for item in rules.items}
     for reading in readings.values():
@@ -155,8 +160,9 @@ def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.
                             reason=f"เข้าเว็บไซต์ไม่ได้ ({site_error})", hint=r.expect,
                             years_needed=years_needed(r.freshness, rules.year)) for r in rules.items]
     else:
+        hosts = hosts or (home,)
         items = [evaluate_item(r, rules, [_merge(g) for g in groups[r.code].values()], readings,
-                               home, pages) for r in rules.items]
+                               hosts, pages, partial, fiscal_year(as_of)) for r in rules.items]
     score = round(100 * sum(i.status is Status.found for i in items) / len(items), 2)
     status = "unreachable" if site_error else ("partial" if partial else "ok")
     failures = [Failure(url=r.url, error=r.error, http_status=r.http_status)

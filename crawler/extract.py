@@ -18,8 +18,11 @@ from lxml import etree
 from .decode import decode_html
 from .models import Link, Page
 from .thai import normalize
+from .urls import url_kind
 
 TEXT_CAP = 30_000  # characters of body text kept per page
+MAX_HTML = 4_000_000  # bytes of a page that are parsed: evidence is never beyond that
+MAX_LINKS = 3_000  # links read per page (calendars and tag clouds can have tens of thousands)
 PDF_PAGES = 4  # evidence is judged on its first pages (title, fiscal year, scope)
 XLSX_ROWS = 300
 _MAX_CONTEXT = 300  # a "row" longer than this is a layout block, not the link's row
@@ -39,19 +42,9 @@ _MAIN = ("//main", "//*[@role='main']", "//*[@id='content' or @id='main' or @id=
          "//article")
 _CHROME = {"nav", "header", "footer", "aside"}
 _NAVISH = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?)(?:[\s_-]|$)", re.I)
+_BREADCRUMB = re.compile(r"breadcrumb", re.I)
 _HEADINGISH = re.compile(r"head|title|caption", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_DOC_EXT = {".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".doc": "doc",
-            ".docx": "docx", ".jpg": "image", ".jpeg": "image", ".png": "image",
-            ".gif": "image", ".webp": "image", ".zip": "other", ".rar": "other"}
-
-
-def url_kind(url: str) -> str:
-    """What a URL most likely points at, from its file extension ('html' when unsure)."""
-    ext = posixpath.splitext(urlparse(url).path.lower())[1]
-    return _DOC_EXT.get(ext, "html")
-
-
 def body_kind(url: str, content_type: str, body: bytes) -> str:
     """What a response is: by its bytes first (servers mislabel), then its type, then its name."""
     ctype = content_type.split(";")[0].strip().lower()
@@ -82,22 +75,34 @@ def read(url: str, content_type: str, body: bytes) -> dict:
 # ---------------------------------------------------------------- HTML
 
 
-def _text(el) -> str:
+def _join(pieces, limit: int | None) -> str | None:
+    """Normalised text of the pieces; None as soon as it is longer than `limit` (read no further:
+    asking every link of a big page for the whole text of its container would be quadratic)."""
+    parts, size = [], 0
+    for piece in pieces:
+        parts.append(piece)
+        size += len(piece.strip())
+        if limit is not None and size > limit:
+            return None
     # a space between elements: "ITA 2568</a><a>ITA 2567" must not read as "2568ita"
-    return normalize(" ".join(el.itertext()))
-
-
-def _own_text(el) -> str:
-    """Text of an element without its nested lists (a menu entry without its sub-menu)."""
-    parts = [el.text or ""]
-    for child in el:
-        if not isinstance(child.tag, str):
-            parts.append(child.tail or "")
-            continue
-        if child.tag not in _LISTS:
-            parts.extend(child.itertext())
-        parts.append(child.tail or "")
     return normalize(" ".join(parts))
+
+
+def _text(el, limit: int | None = None) -> str | None:
+    return _join(el.itertext(), limit)
+
+
+def _own_pieces(el):
+    yield el.text or ""
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _LISTS:
+            yield from child.itertext()
+        yield child.tail or ""
+
+
+def _own_text(el, limit: int | None = None) -> str | None:
+    """Text of an element without its nested lists (a menu entry without its sub-menu)."""
+    return _join(_own_pieces(el), limit)
 
 
 def _is_heading(el) -> bool:
@@ -140,12 +145,12 @@ def _labels(doc) -> dict[str, str]:
                 if not ref.startswith("#") or len(ref) < 2:
                     continue
                 ref = ref[1:]
-            text = _text(el)
-            if ref and text and len(text) <= _MAX_LABEL:
+            text = _text(el, _MAX_LABEL)
+            if ref and text:
                 labels.setdefault(ref, text)
     for el in doc.iter():
         if isinstance(el.tag, str) and el.get("id") and el.get("role") == "tab":
-            labels.setdefault(el.get("id"), _text(el))
+            labels.setdefault(el.get("id"), _text(el, _MAX_LABEL) or "")
     return labels
 
 
@@ -161,12 +166,12 @@ def _context(a, text: str) -> str:
             in_li = True
         if anc.tag not in _ROWS and anc.tag != "div":
             continue
-        own = _own_text(anc) if anc.tag == "li" else _text(anc)
+        own = (_own_text if anc.tag == "li" else _text)(anc, _MAX_CONTEXT)
+        if own is None or len(own) > _MAX_CONTEXT:
+            return ""  # a layout block, not a row
         if len(own) <= len(text) + 3:
             continue  # says nothing more than the link: look one level up
-        if len(own) > _MAX_CONTEXT or anc.xpath(_HAS_HEADING):
-            return ""  # a layout block or a section, not a row
-        return own
+        return "" if anc.xpath(_HAS_HEADING) else own  # a row holds no heading; a section does
     return ""
 
 
@@ -181,10 +186,10 @@ def _section(a, heading, labels: dict[str, str]) -> str:
             if first_li:  # the link's own menu entry is its context, not its section
                 first_li = False
                 continue
-            label = _own_text(anc)
+            label = _own_text(anc, _MAX_LABEL) or ""
         elif anc.tag == "details":
             summary = anc.find("summary")
-            label = _text(summary) if summary is not None else ""
+            label = (_text(summary, _MAX_LABEL) or "") if summary is not None else ""
         elif anc.get("id") in labels:
             label = labels[anc.get("id")]
         elif anc.get("aria-labelledby"):
@@ -197,12 +202,12 @@ def _section(a, heading, labels: dict[str, str]) -> str:
     if heading is not None and heading.getparent() is not None and \
             heading.getparent() in a.iterancestors() and \
             (scope is None or scope in heading.iterancestors()):
-        parts.append(_text(heading)[:_MAX_LABEL])
+        parts.append(_text(heading, _MAX_LABEL) or "")
     return " > ".join(p for p in parts if p)
 
 
 def _html(url: str, body: bytes, content_type: str) -> dict:
-    text, _ = decode_html(body, content_type)
+    text, _ = decode_html(body[:MAX_HTML], content_type)
     try:
         doc = lxml.html.document_fromstring(_XML_DECL.sub("", text) or "<html></html>")
     except (etree.ParserError, ValueError):
@@ -213,7 +218,7 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
     base = url
     base_el = doc.find(".//base[@href]")
     if base_el is not None:
-        base = urljoin(url, base_el.get("href").strip())
+        base = _absolute(url, base_el.get("href")) or url
     title_el = doc.find(".//title")
     labels = _labels(doc)
     main = _main(doc)
@@ -227,8 +232,8 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
         if _is_heading(el) and el.tag != "a" and el.find(".//a") is None:
             heading = el.getparent() if el.tag in ("strong", "b") else el
             if len(headings) < 40 and (main is None or main in el.iterancestors()):
-                h = _text(el)
-                if h and len(h) <= _MAX_LABEL:
+                h = _text(el, _MAX_LABEL)
+                if h:
                     headings.append(h)
             continue
         href = None
@@ -238,13 +243,13 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
             href = el.get("src")
         elif el.tag == "object":
             href = el.get("data")
-        if not href:
+        if not href or len(links) >= MAX_LINKS:
             continue
         target = _absolute(base, href)
         if not target:
             continue
         if el.tag in ("a", "area"):
-            own = _text(el) or normalize(el.get("alt", ""))
+            own = _text(el, _MAX_CONTEXT) or normalize(el.get("alt", ""))
             image = not own and el.find(".//img") is not None
             if image:
                 own = _image_text(el)
@@ -258,7 +263,8 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
     return {
         "title": _text(title_el) if title_el is not None else "",
         "headings": headings,
-        "text": _main_text(main if main is not None else body_el if body_el is not None else doc),
+        "text": _main_text(main, True) if main is not None else
+        _main_text(body_el if body_el is not None else doc, False),
         "links": links,
     }
 
@@ -266,20 +272,27 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
 def _main(doc):
     """The element holding the page's own content, when the template marks it."""
     for xpath in _MAIN:
-        for el in doc.xpath(xpath):
-            if len(_text(el)) >= 40:
+        found = doc.xpath(xpath)
+        if xpath == "//article" and len(found) != 1:  # a list of posts: the list is the content
+            continue
+        for el in found:
+            if _text(el, 40) is None:  # more than a few words: real content
                 return el
     return None
 
 
-def _main_text(root) -> str:
+def _main_text(root, is_main: bool) -> str:
     """Text without menus, headers and footers: their years are the site's, not the page's.
+    Inside the marked content only menus go (a post's header holds its date).
     Called last: it drops those parts from the tree."""
     for el in list(root.iter()):
-        if el is not root and isinstance(el.tag, str) and el.getparent() is not None and (
-                el.tag in _CHROME or _NAVISH.search(f"{el.get('class', '')} {el.get('id', '')}")):
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        marks = f"{el.get('class', '')} {el.get('id', '')}"
+        if el.tag == "nav" or _BREADCRUMB.search(marks) or not is_main and (
+                el.tag in _CHROME or _NAVISH.search(marks)):
             el.drop_tree()
-    return _text(root)[:TEXT_CAP]
+    return (_text(root) or "")[:TEXT_CAP]
 
 
 def _absolute(base: str, href: str) -> str | None:
@@ -298,12 +311,11 @@ def _absolute(base: str, href: str) -> str | None:
 
 def _pdf(body: bytes) -> dict:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)
         pages = [p.extract_text() or "" for p in reader.pages[:PDF_PAGES]]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+    except Exception:  # pypdf raises many kinds on broken files (even NotImplementedError)
         return {"error": "unreadable"}
     text = normalize(" ".join(pages))
     lines = [normalize(line) for line in (pages[0] if pages else "").splitlines() if line.strip()]

@@ -11,15 +11,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from crawler.models import CheckResult, Status
 from reports import labels
 
-_env = Environment(
+env = Environment(  # shared with reports.site
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=True,  # every text from a website is escaped; nothing is marked safe
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(years=labels.years_text, thai_date=labels.thai_date, short_url=labels.short_url)
-_env.tests["web_url"] = labels.is_web_url
+env.filters.update(
+    years=labels.years_text, thai_date=labels.thai_date, short_url=labels.short_url,
+    site_error=labels.site_error_text,
+)
+env.tests["web_url"] = labels.is_web_url
+env.globals.update(Status=Status, status=labels.STATUS, mark=labels.STATUS_MARK, target=labels.TARGET_SCORE)
 
 
 def write(
@@ -27,16 +31,12 @@ def write(
 ) -> None:
     """Write the report of one site check to `path` (UTF-8)."""
     counts = Counter(item.status for item in result.items)
-    html = _env.get_template("check.html").render(
+    html = env.get_template("check.html").render(
         result=result,
         site=result.site,
-        Status=Status,
-        status=labels.STATUS,
         counts={status: counts[status] for status in Status},
         site_status=labels.SITE_STATUS.get(result.site.status, result.site.status),
-        site_error=labels.site_error_text(result.site.error),
         unreachable=result.site.status == "unreachable",
-        target=labels.TARGET_SCORE,
         generated_at=generated_at or dt.datetime.now().astimezone(),
     )
     path = Path(path)

@@ -1,4 +1,4 @@
-"""The contract JSON of `oit check` (DESIGN.md)."""
+"""JSON outputs: the contract JSON of `oit check` (DESIGN.md) and a whole run."""
 from __future__ import annotations
 
 import json
@@ -6,12 +6,14 @@ import os
 import sys
 from pathlib import Path
 
-from crawler.models import CheckResult
+from pydantic import BaseModel
+
+from crawler.models import CheckResult, RunReport
 
 
-def write(result: CheckResult, path: str | os.PathLike[str]) -> None:
-    """Write `result` as indented UTF-8 JSON to `path`; "-" means stdout."""
-    text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+def _dump(model: BaseModel, path: str | os.PathLike[str]) -> None:
+    """Write `model` as indented UTF-8 JSON (Thai as Thai) to `path`; "-" means stdout."""
+    text = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
     if str(path) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -19,3 +21,14 @@ def write(result: CheckResult, path: str | os.PathLike[str]) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def write(result: CheckResult, path: str | os.PathLike[str]) -> None:
+    """The result of one site check, in the contract shape."""
+    _dump(result, path)
+
+
+def write_run(report: RunReport, path: str | os.PathLike[str]) -> None:
+    """The whole run: run, items, target, agencies (each with its contract CheckResult under
+    "result"), history, changes and trend. Reads back with RunReport.model_validate."""
+    _dump(report, path)

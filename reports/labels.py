@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -42,6 +43,13 @@ STATUS: dict[Status, StatusLabel] = {
     ),
 }
 
+STATUS_MARK: dict[Status, str] = {  # one-character mark, so a cell never relies on colour alone
+    Status.found: "✓",
+    Status.stale: "↻",
+    Status.missing: "✗",
+    Status.unverified: "?",
+}
+
 SITE_STATUS = {
     "ok": "เข้าถึงได้",
     "partial": "เข้าถึงได้บางส่วน",
@@ -55,6 +63,27 @@ SITE_ERRORS = {  # failure classes of crawler.models.Page.error / SiteInfo.error
     "timeout": "เว็บไซต์ไม่ตอบสนองภายในเวลาที่กำหนด",
     "http": "เว็บไซต์ตอบกลับด้วยข้อผิดพลาด (HTTP)",
     "blocked": "ที่อยู่นี้ถูกปิดกั้นตามการตั้งค่าความปลอดภัยเครือข่าย",
+}
+
+COLUMNS_TH = {  # Thai headers of the spreadsheet columns (reports.csvreport names them in English)
+    "agency_id": "รหัสหน่วยงาน",
+    "name": "หน่วยงาน",
+    "url": "เว็บไซต์",
+    "province": "จังหวัด",
+    "district": "อำเภอ",
+    "type": "ประเภท",
+    "site_status": "สถานะเว็บไซต์",
+    "score": "คะแนน OIT (จำลอง)",
+    "band": "ระดับ",
+    "code": "ข้อ",
+    "item": "รายการ",
+    "status": "สถานะ (รหัส)",
+    "status_th": "สถานะ",
+    "evidence_urls": "URL หลักฐาน",
+    "years_seen": "ปีที่พบ",
+    "years_needed": "ปีที่ต้องมี",
+    "reason": "เหตุผล",
+    "hint": "สิ่งที่ผู้ประเมินคาดว่าจะเห็น",
 }
 
 _MONTHS = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
@@ -94,3 +123,18 @@ def short_url(url: str, width: int = 60) -> str:
         return text
     head = width * 2 // 3
     return text[:head] + "…" + text[-(width - head - 1):]
+
+
+_CELL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XLSX, useless in CSV
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection
+_CELL_MAX = 32767  # characters Excel keeps in one cell
+
+
+def sheet_text(text: str) -> str:
+    """Text for a spreadsheet cell (CSV, XLSX) that stays text: control characters removed, and
+    a leading apostrophe where Excel or LibreOffice would start a formula (=, +, -, @, also after
+    leading blanks)."""
+    text = _CELL_CONTROLS.sub("", text)
+    if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START):
+        text = "'" + text
+    return text[:_CELL_MAX]

@@ -2,7 +2,8 @@
 import pytest
 from openpyxl import Workbook
 
-from crawler.agencies import AgencyListError, agency_id, read
+from crawler.agencies import AgencyListError, read
+from crawler.urls import site_id as agency_id
 
 HEADER = "name,url,province,district,type,contact\n"
 

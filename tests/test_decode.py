@@ -41,3 +41,10 @@ def test_latin_page_labelled_latin_is_not_forced_into_thai():
     body = _page('<meta charset="iso-8859-1">', "Caf\xe9 cr\xe8me").encode("latin-1")
     text, _ = decode_html(body)
     assert "Café crème" in text
+
+
+def test_utf8_page_with_one_broken_character_stays_utf8():
+    body = _page('<meta charset="utf-8">', THAI * 5).encode("utf-8")
+    cut = body.replace("ครงสร".encode("utf-8"), "ครงสร".encode("utf-8")[:-1], 1)  # substr() cut
+    text, encoding = decode_html(cut)
+    assert encoding == "utf-8" and "การประเมินคุณธรรม" in text

@@ -131,8 +131,12 @@ def test_sigkill_mid_write_leaves_a_sound_database(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), tests=str(ROOT / "tests")), str(path)],
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "started"
-    time.sleep(1.5)
-    os.kill(proc.pid, signal.SIGKILL)
+    watcher = sqlite3.connect(path, timeout=30)
+    deadline = time.monotonic() + 60
+    while watcher.execute("SELECT COUNT(*) FROM site_results").fetchone()[0] < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)  # in the middle of the run, likely in the middle of a write
+    watcher.close()
     proc.wait()
     store = DataStore(path)
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

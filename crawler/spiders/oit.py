@@ -22,23 +22,21 @@ from scrapy.exceptions import DontCloseSpider
 
 from .. import classify, extract, rules as rules_mod
 from ..errors import failure_class
-from ..evaluate import as_of_for, evaluate, same_site
+from ..evaluate import as_of_for, evaluate
 from ..models import CheckResult, Page, Reading, RuleSet, Status
+from ..urls import same_site, site_id, url_kind
 
 _EVAL_EVERY = 4  # pages between checks of "is every item answered?"
 _order = itertools.count()  # ties in the frontier: first seen, first fetched
-
-
-def site_id(url: str) -> str:
-    parsed = urlparse(url)
-    return (parsed.hostname or url).removeprefix("www.") + (f":{parsed.port}" if parsed.port else "")
 
 
 @dataclass
 class SiteState:
     id: str
     home: str
-    started: float = field(default_factory=time.monotonic)
+    hosts: tuple[str, ...] = ()  # the home address and where it redirected: what counts as in-site
+    home_final: str = ""  # where the home page really is (a redirect back there is a soft 404)
+    started: float = 0.0  # when the home page answered: the time budget runs from there
     seen: set[str] = field(default_factory=set)
     frontier: list[tuple[int, int, str, int, str]] = field(default_factory=list)  # -priority, order, url, depth, via
     inflight: int = 0
@@ -66,6 +64,9 @@ class OitSpider(scrapy.Spider):
         if not sites and not url:
             raise ValueError("give a site: -a url=https://...")
         self.targets = sites or [(site_id(url), url)]
+        ids = [sid for sid, _ in self.targets]
+        if len(set(ids)) != len(ids):
+            raise ValueError("the same site id twice in one crawl")
         self.ruleset = rules if isinstance(rules, RuleSet) else rules_mod.load(rules)
         self.as_of = as_of_for(self.ruleset, as_of)
         self.matcher = classify.Matcher(self.ruleset)
@@ -85,7 +86,7 @@ class OitSpider(scrapy.Spider):
 
     async def start(self):
         for sid, url in self.targets:
-            st = self.sites[sid] = SiteState(id=sid, home=url)
+            st = self.sites[sid] = SiteState(id=sid, home=url, hosts=(url,))
             self._push(st, url, 0, classify.P_INDEX)
             for request in self._release(st):
                 yield request
@@ -99,7 +100,7 @@ class OitSpider(scrapy.Spider):
     def _release(self, st: SiteState):
         """Hand Scrapy the best requests of a site, as many as may be in flight."""
         while st.inflight < self.inflight and st.frontier and not st.done:
-            if st.requested >= self.max_pages or time.monotonic() - st.started > self.site_seconds:
+            if st.requested >= self.max_pages or st.started and time.monotonic() - st.started > self.site_seconds:
                 st.cut = True
                 return
             _, _, url, depth, via = heapq.heappop(st.frontier)
@@ -124,18 +125,32 @@ class OitSpider(scrapy.Spider):
         meta = response.meta
         st = self.sites[meta["site"]]
         st.inflight -= 1
+        try:
+            self._read(st, response)
+        except Exception as exc:  # one odd page never stops the site: it is a failure of its own
+            self.logger.exception("cannot read %s", response.url)
+            st.readings[meta["url"]] = Reading(url=meta["url"], kind=url_kind(meta["url"]),
+                                               error=f"parse-error {type(exc).__name__}")
+        yield from self._after(st)
+
+    def _read(self, st: SiteState, response) -> None:
+        meta = response.meta
         page = Page(site=st.id, url=meta["url"], final_url=response.url, depth=meta["oit_depth"],
                     via=meta["via"], http_status=response.status,
                     **extract.read(response.url, response.headers.get("Content-Type", b"").decode("latin-1"),
                                    response.body))
+        redirected = bool(meta.get("redirect_urls"))
         if response.status >= 400:
             page.error = f"http-{response.status}"
-        elif page.depth and response.url != page.url and _is_home(response.url, st):
+        elif page.depth and redirected and _same_page(response.url, st.home_final):
             page.error = "soft404"  # a CMS that sends missing pages to the home page
         if page.depth == 0:
+            st.started = time.monotonic()
             if page.error:
                 st.error = page.error
             else:
+                st.home_final = response.url
+                st.hosts = (st.home, response.url)
                 st.nav = frozenset(link.url for link in page.links)
         st.seen.add(response.url)
         st.last = page.url
@@ -143,7 +158,6 @@ class OitSpider(scrapy.Spider):
         st.readings[page.url] = reading
         if not page.error:
             self._follow(st, page, reading)
-        yield from self._after(st)
 
     def failed(self, failure):
         request = failure.request
@@ -152,10 +166,11 @@ class OitSpider(scrapy.Spider):
         url = request.meta["url"]
         error = failure_class(failure)
         page = Page(site=st.id, url=url, final_url=request.url, depth=request.meta["oit_depth"],
-                    kind=extract.url_kind(url), error=error,
+                    kind=url_kind(url), error=error,
                     http_status=getattr(getattr(failure.value, "response", None), "status", None))
         st.readings[url] = classify.read(page, self.matcher)
         if page.depth == 0:
+            st.started = time.monotonic()
             st.error = error
         yield from self._after(st)
 
@@ -163,23 +178,24 @@ class OitSpider(scrapy.Spider):
         if page.depth >= self.max_depth:
             st.cut = st.cut or bool(page.links)
             return
-        hosts = (st.home, page.final_url)
         for link in page.links:
-            if link.url in st.seen or not any(same_site(link.url, h) for h in hosts):
+            if link.url in st.seen or not same_site(link.url, st.hosts):
                 continue
             decision = classify.follow(page, reading, link, self.matcher, st.nav)
             if decision:
                 self._push(st, link.url, page.depth + 1, *decision)
 
     def _all_found(self, st: SiteState) -> bool:
-        result = evaluate(self.ruleset, st.home, st.readings, self.as_of)
+        result = evaluate(self.ruleset, st.home, st.readings, self.as_of, hosts=st.hosts)
         return all(item.status is Status.found for item in result.items)
 
     def _result(self, st: SiteState) -> CheckResult:
         st.finished = True
-        partial = st.cut and bool(st.frontier) and not self._all_found(st)
+        # cut by a budget with pages left, or a home page that links nowhere (built by JavaScript)
+        partial = (st.cut and bool(st.frontier) or st.inflight > 0 or len(st.readings) == 1 and not st.error) \
+            and not self._all_found(st)
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
-                          partial=partial, site_id=st.id)
+                          partial=partial, site_id=st.id, hosts=st.hosts)
         st.readings, st.frontier, st.seen = {}, [], set()  # computed once; memory stays flat
         return result
 
@@ -197,10 +213,11 @@ class OitSpider(scrapy.Spider):
     def _flush(self, response):
         st = self.sites[response.meta["site"]]
         if not st.finished:
+            st.cut = True
             yield self._result(st)
 
 
-def _is_home(url: str, st: SiteState) -> bool:
-    path = urlparse(url).path.rstrip("/")
-    return same_site(url, st.home) and path in ("", "/index.php", "/index.html", "/index.htm",
-                                                urlparse(st.home).path.rstrip("/"))
+def _same_page(url: str, home: str) -> bool:
+    """Did a redirect land on the home page (the soft 404 of many CMSs)?"""
+    return bool(home) and same_site(url, (home,)) and site_id(url) == site_id(home) and \
+        urlparse(url).query == urlparse(home).query
