@@ -3,7 +3,7 @@ PYTHON ?= python3
 FARM ?= samples/farm
 OUT ?= out
 
-.PHONY: install system demo test
+.PHONY: install system demo eval test
 
 # Debian packages: Chromium (JavaScript pages, report screenshots) and Thai fonts.
 system:
@@ -13,7 +13,12 @@ system:
 install: system
 	$(PYTHON) -m pip install -q -e '.[test,notify]'
 
+# The nightly job on the bundled sample sites as one province; open $(OUT)/report/index.html
 demo: install
+	oit nightly --farm $(FARM) --agencies samples/agencies.csv --db $(OUT)/demo.sqlite --out $(OUT)/report
+
+# Accuracy against the hand-written truth of the sample sites
+eval: install
 	oit eval $(FARM) --out $(OUT)/farm --json $(OUT)/eval.json
 
 test: install

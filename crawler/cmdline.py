@@ -165,8 +165,10 @@ def cmd_crawl(args, console: Console) -> int:
             if not agencies:
                 raise UsageError(f"{args.agencies}: no agency to crawl")
             from .evaluate import as_of_for
+            from .farm import load_truth
 
-            run = store.start_run(rules.year, as_of_for(rules, args.as_of), agencies, str(args.agencies))
+            as_of = args.as_of or (load_truth(farm).as_of if farm else None)  # a farm is judged as labelled
+            run = store.start_run(rules.year, as_of_for(rules, as_of), agencies, str(args.agencies))
             todo = agencies
         overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {})}
         _crawl([(a.id, a.url) for a in todo], rules, run.as_of, overrides, console, args.verbose,
