@@ -19,12 +19,17 @@ _PLACEHOLDER_MAX = 800  # characters, site header and footer included: evidence 
 _LATIN = re.compile(r"[a-z0-9 .&\-]+")
 
 
-def spans(text: str) -> list[YearSpan]:
+def spans(text: str, m: "Matcher | None" = None) -> list[YearSpan]:
     """Fiscal years a text shows. An explicit fiscal year or plan period ("ปีงบประมาณ 2567",
-    "2566-2570") says what the document is for; dates beside it only say when it was posted."""
+    "2566-2570") says what the document is for; dates beside it only say when it was posted.
+    With a matcher, "ITA 2568" is left out: that is the assessment a page is filed under, not
+    the year of the document."""
     mentions = find_years(text) if text else []
-    explicit = [m for m in mentions if m.kind in ("fiscal", "range")]
-    return [(m.first, m.last) for m in explicit or mentions]
+    if m is not None and mentions:
+        n = normalize(text)
+        mentions = [y for y in mentions if not m.index(n[y.start:y.end])]
+    explicit = [y for y in mentions if y.kind in ("fiscal", "range")]
+    return [(y.first, y.last) for y in explicit or mentions]
 
 
 def _url_words(url: str) -> str:
@@ -90,6 +95,8 @@ class Matcher:
 
     def generic(self, text: str) -> bool:
         """A link text that says nothing about its target ("คลิก", "O16", "ต.ค. 67", "")."""
+        if self.index(text):  # "ITA 2568" says: the index
+            return False
         n = normalize(text)
         for m in reversed(find_years(n)):  # dates say nothing about what a document is
             n = n[:m.start] + n[m.end:]
@@ -155,8 +162,8 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     """Classify one fetched page. `nav` = links of the home page (site-wide menu)."""
     head = " ".join([page.title, *page.headings[:3]])
     reading = Reading(url=page.url, kind=page.kind, error=page.error, http_status=page.http_status,
-                      scanned=page.scanned, head_years=spans(head), body_years=spans(page.text),
-                      name_years=spans(file_words(page.url)) if page.scanned else [])
+                      scanned=page.scanned, head_years=spans(head, m), body_years=spans(page.text, m),
+                      name_years=spans(file_words(page.url), m) if page.scanned else [])
     if page.error:
         return reading
     reading.placeholder = m.placeholder(page.text)
@@ -164,8 +171,14 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     label = index_label(page, m)
     reading.index = bool(label)
     page_filed = span_years(spans(label))
+    page_item = None if reading.index else _page_item(page, m)
     for link in page.links:
         cand = _link_candidate(link, reading.index, m)
+        if cand is None and page_item and m.generic(link.text) and (
+                url_kind(link.url) in DOCUMENTS or urlparse(link.url).netloc != urlparse(page.url).netloc):
+            # "ดูเอกสาร" on the page of O26: its document (menus of the page are other links)
+            cand = Candidate(code=page_item, url=link.url, text=link.text, how="section", specificity=1,
+                             years=spans(link.text, m))
         if cand is None:
             continue
         section_index = reading.index or m.index(link.section) or m.index(link.context)
@@ -199,14 +212,22 @@ def _link_candidate(link: Link, on_index: bool, m: Matcher) -> Candidate | None:
     if hit is None:
         return None
     return Candidate(code=hit[0], url=link.url, text=link.text or link.context[:120], how=how,
-                     specificity=hit[1], years=spans(year_text))
+                     specificity=hit[1], years=spans(year_text, m))
+
+
+def _page_item(page: Page, m: Matcher, with_title: bool = True) -> str | None:
+    """The one item a page is about, when its (title and) first headings name exactly one."""
+    named = {hit[0] for hit in map(m.item, [page.title] * with_title + page.headings[:6]) if hit}
+    return named.pop() if len(named) == 1 else None
 
 
 def index_label(page: Page, m: Matcher) -> str:
     """The ITA/OIT index a page belongs to ("ITA 2568"), or "" when it is not an index page."""
     own = " ".join([page.title, *page.headings[:1]])
     if page.kind == "html" and (m.index(page.title) or (page.headings and m.index(page.headings[0]))):
-        return own
+        # "ITA 2568 > ข้อ 7 รายงานผลการดำเนินงานประจำปี" is the page of one item, not an index
+        if _page_item(page, m, with_title=False) is None:
+            return own
     return page.via
 
 

@@ -41,6 +41,14 @@ def _span_text(sp: list[YearSpan]) -> str:
     return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in sorted(set(sp)))
 
 
+def _broken(reading: Reading | None) -> bool:
+    return reading is not None and (reading.http_status in (404, 410) or reading.error == "soft404")
+
+
+def _is_index(reading: Reading | None) -> bool:
+    return reading is not None and reading.index
+
+
 @dataclass
 class _Verdict:
     status: Status
@@ -49,8 +57,12 @@ class _Verdict:
     candidate: Candidate | None = None
 
 
+def _best(verdicts: list[_Verdict]) -> _Verdict:
+    return min(verdicts, key=lambda v: (_RANK[v.status], -_HOW[v.candidate.how], -v.candidate.specificity))
+
+
 def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Reading],
-           hosts: tuple[str, ...], as_of_fy: int) -> _Verdict:
+           hosts: tuple[str, ...], as_of_fy: int, nested: bool = False) -> _Verdict:
     year, fresh = rules.year, rule.freshness
 
     def by_years(sp: list[YearSpan], what: str) -> _Verdict:
@@ -87,8 +99,12 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         return by_filing(_Verdict(Status.unverified, "เป็นรูปภาพ ไม่ระบุปี ต้องเปิดตรวจเอง", [], c))
     if target is None:
         return _Verdict(Status.unverified, "ยังไม่ได้เปิดตรวจลิงก์นี้ (ครบงบการค้นหาของเว็บไซต์)", [], c)
-    if target.http_status in (404, 410) or target.error == "soft404":
+    if _broken(target):
         return _Verdict(Status.missing, f"ลิงก์หลักฐานเสีย (ไม่พบหน้า): {c.url}", [], c)
+    children = [] if nested else [k for k in target.candidates if k.code == rule.code and k.url != c.url
+                                  and not _is_index(readings.get(k.url))]
+    if children and all(_broken(readings.get(k.url)) for k in children):
+        return _Verdict(Status.missing, f"หน้านี้มีแต่ลิงก์เอกสารที่เสีย: {c.url}", [], c)
     if target.error:
         return _Verdict(Status.unverified, f"เปิดหลักฐานไม่ได้ ({target.error}): {c.url}", [], c)
     if target.scanned:  # no text to read: only the link and the file name can tell the year
@@ -100,11 +116,15 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         return _Verdict(Status.missing, f"หน้าหลักฐานยังไม่มีข้อมูล (อยู่ระหว่างปรับปรุง): {c.url}", [], c)
     if rule.match.mentions and target.kind == "html" and rule.code not in target.mentions:
         return _Verdict(Status.missing, f"หน้าที่ลิงก์ไปไม่ใช่{rule.name}: {c.url}", [], c)
-    for sp, what in ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"), (target.body_years, "ข้อมูล")):
-        if sp:
-            return by_years(sp, what)
-    return by_filing(_Verdict(Status.unverified, f"พบหลักฐานแต่ไม่ระบุปี และไม่ได้อยู่ในหน้า ITA/OIT "
-                                                 f"ปี {year}", [], c))
+    sp, what = next(((sp, what) for sp, what in ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"),
+                                                 (target.body_years, "ข้อมูล")) if sp), ([], ""))
+    own = by_years(sp, what) if sp or fresh is Freshness.none else None
+    if children:  # a page for the item that links its documents: they are the evidence
+        kid = _best([_judge(k.model_copy(update={"filed": sorted(set(k.filed) | set(c.filed))}), rule,
+                            rules, readings, hosts, as_of_fy, nested=True) for k in children])
+        return own if own and _RANK[own.status] < _RANK[kid.status] else kid
+    return own or by_filing(_Verdict(Status.unverified, f"พบหลักฐานแต่ไม่ระบุปี และไม่ได้อยู่ในหน้า "
+                                                        f"ITA/OIT ปี {year}", [], c))
 
 
 def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
@@ -112,6 +132,8 @@ def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
                   as_of_fy: int) -> ItemResult:
     needed = years_needed(rule.freshness, rules.year)
     base = dict(code=rule.code, name=rule.name, years_needed=needed, hint=rule.expect)
+    # an ITA index or topic page is where evidence is filed, not evidence itself
+    candidates = [c for c in candidates if not _is_index(readings.get(c.url))]
     if not candidates and partial:  # the crawl stopped before it had looked everywhere
         return ItemResult(status=Status.unverified, reason=f"ยังไม่พบใน {pages} หน้าที่ตรวจ แต่ตรวจเว็บไซต์ไม่ครบ",
                           **base)

@@ -59,6 +59,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # a client that hangs up mid-TLS is expected
+        pass
+
+
 def _self_signed(tmp: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "agency.invalid")])
@@ -76,7 +81,7 @@ def _self_signed(tmp: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def https_site(tmp_path_factory):
     cert, key = _self_signed(tmp_path_factory.mktemp("tls"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
