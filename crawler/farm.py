@@ -18,6 +18,9 @@ class _Handler(SimpleHTTPRequestHandler):
                       ".htm": "text/html", ".xlsx":
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
+    def list_directory(self, path):  # like most servers: a folder without index.html is not found
+        self.send_error(404)
+
     def log_message(self, format, *args):  # noqa: A002 - quiet: the crawler reports failures
         pass
 

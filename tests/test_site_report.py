@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from browsing import assert_thai_font, open_page
 from crawler import rules
 from crawler.models import (
     Agency, AgencyResult, Changes, CheckResult, Evidence, HistoryPoint, ItemResult, RulesInfo, Run,
@@ -370,34 +371,6 @@ def test_file_names_are_ascii_and_distinct_for_thai_ids(tmp_path):
 
 # ---------------------------------------------------------------- in a real browser
 
-THAI_FONTS = ("Garuda", "Loma", "Norasi", "Sawasdee", "Kinnari", "Laksaman", "Umpush", "Waree", "Purisa",
-              "Sarabun", "Noto Sans Thai", "Noto Serif Thai", "Tlwg")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
-def open_page(browser, path: Path, width: int = 1280):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: r.url.startswith("file://") or errors.append(f"request {r.url}"))
-    page.goto(path.as_uri())
-    return page, errors
-
-
 def test_browser_filter_sort_and_thai_font(built, browser, tmp_path):
     _, out = built
     page, errors = open_page(browser, out / "index.html")
@@ -420,14 +393,7 @@ def test_browser_filter_sort_and_thai_font(built, browser, tmp_path):
     page.click(f'a[data-value="{SRIBOON}"]')
     assert page.locator("#mx tbody tr:visible").count() == 2
 
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-    h1 = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "h1"})["nodeId"]
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": h1})["fonts"]
-    thai = [f for f in fonts if f["familyName"].startswith(THAI_FONTS) and f["glyphCount"] > 0]
-    assert thai, f"Thai heading not drawn with a Thai font: {fonts}"
+    assert_thai_font(page, "h1")
     page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
     assert (tmp_path / "index.png").stat().st_size > 10_000
     assert errors == []
