@@ -32,8 +32,6 @@ def fiscal_year(d: dt.date) -> int:
     return d.year + _BE + (d.month >= 10)
 
 
-def fiscal_range(fy: int) -> tuple[dt.date, dt.date]:
-    return dt.date(fy - _BE - 1, 10, 1), dt.date(fy - _BE, 9, 30)
 
 
 @dataclass(frozen=True)
@@ -245,20 +243,10 @@ def find_years(text: str) -> list[YearMention]:
     return found
 
 
-def parse_date(text: str) -> dt.date | None:
-    """The first full date in the text (day, month and year), as a C.E. date."""
-    for a in _atoms(normalize(text)):
-        if d := a.date():
-            return d
-    return None
 
 
-def fiscal_years(mentions: list[YearMention]) -> set[int]:
-    return {fy for m in mentions for fy in range(m.first, m.last + 1)}
 
 
-def latest_fiscal(mentions: list[YearMention]) -> int | None:
-    return max((m.last for m in mentions), default=None)
 
 
 def span_years(spans) -> list[int]:

@@ -92,6 +92,8 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
             return by_years(c.years, "หลักฐาน")
         return _Verdict(Status.unverified, f"หลักฐานอยู่นอกเว็บไซต์ ({host}) ต้องเปิดตรวจเอง",
                         span_years(c.years), c)
+    if rule.must_work and url_kind(c.url) != "html":  # a form to print is not an online channel
+        return _Verdict(Status.missing, f"เป็นไฟล์ ไม่ใช่ช่องทางออนไลน์ที่ใช้งานได้: {c.url}", [], c)
     target = readings.get(c.url)
     if target is None and url_kind(c.url) == "image":  # an org chart or a poster: not fetched
         if c.years or fresh is Freshness.none:

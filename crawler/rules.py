@@ -14,10 +14,10 @@ import yaml
 from pydantic import ValidationError
 
 from .models import RuleSet
+from .thai import normalize
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _RULE_FILE = re.compile(r"oit-(\d{4})\.yaml")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 _URL_WORD = re.compile(r"[a-z0-9._~-]+")
 
@@ -58,7 +58,7 @@ def resolve(spec: str | int | None, rules_dir: Path = RULES_DIR) -> Path:
         return rules_dir / f"oit-{default_year(rules_dir)}.yaml"
     text = str(spec).strip()
     if re.fullmatch(r"[0-9๐-๙]{4}", text):
-        year = text.translate(_THAI_DIGITS)
+        year = normalize(text)
         path = rules_dir / f"oit-{year}.yaml"
         if not path.is_file():
             years = ", ".join(map(str, available_years(rules_dir))) or "none"

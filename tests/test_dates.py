@@ -3,8 +3,7 @@ import datetime as dt
 
 import pytest
 
-from crawler.dates import (YearMention, find_years, fiscal_range, fiscal_year, fiscal_years,
-                           latest_fiscal, parse_date, to_be)
+from crawler.dates import YearMention, find_years, fiscal_year, span_years, to_be
 from crawler.thai import normalize
 
 D = dt.date
@@ -27,13 +26,9 @@ def test_fiscal_year(day, fy):
     assert fiscal_year(day) == fy
 
 
-def test_fiscal_range_2568():
-    assert fiscal_range(2568) == (D(2024, 10, 1), D(2025, 9, 30))
-
-
 @pytest.mark.parametrize("fy", range(2560, 2571))
-def test_fiscal_range_round_trip(fy):
-    start, end = fiscal_range(fy)
+def test_fiscal_year_boundaries(fy):
+    start, end = D(fy - 544, 10, 1), D(fy - 543, 9, 30)  # FY 2568 = 1 Oct 2024 - 30 Sep 2025
     assert fiscal_year(start) == fiscal_year(end) == fy
     assert fiscal_year(start - dt.timedelta(days=1)) == fy - 1
     assert fiscal_year(end + dt.timedelta(days=1)) == fy + 1
@@ -79,9 +74,10 @@ PARSE_DATE = [
 ]
 
 
-@pytest.mark.parametrize("text, expected", PARSE_DATE)
-def test_parse_date(text, expected):
-    assert parse_date(text) == expected
+@pytest.mark.parametrize("text, expected", [(t, d) for t, d in PARSE_DATE if d])
+def test_a_dated_text_shows_the_fiscal_year_of_its_first_date(text, expected):
+    first = next(m for m in find_years(text) if m.kind == "period")
+    assert first.first == fiscal_year(expected)
 
 
 TH_FULL = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
@@ -97,7 +93,8 @@ MONTH_FORMS = [(month, form) for month, names in enumerate(zip(TH_FULL, TH_ABBR,
 @pytest.mark.parametrize("month, form", MONTH_FORMS)
 def test_every_month_form(month, form):
     # full, abbreviated with dots, without dots, without the final dot, English
-    assert parse_date(f"วันที่ 9 {form} 2568") == D(2025, month, 9)
+    assert [(m.kind, m.first) for m in find_years(f"วันที่ 9 {form} 2568")] == [
+        ("period", fiscal_year(D(2025, month, 9)))]
     assert [(m.kind, m.first) for m in find_years(f"ประจำเดือน {form} 68")] == [
         ("period", 2569 if month >= 10 else 2568)]
 
@@ -216,13 +213,8 @@ def test_year_mention_is_frozen():
         m.first = 2567
 
 
-def test_fiscal_years_and_latest():
+def test_span_years():
     mentions = find_years("แผนพัฒนาท้องถิ่น (พ.ศ. 2566-2570) และรายงานปีงบประมาณ 2567")
-    assert fiscal_years(mentions) == {2566, 2567, 2568, 2569, 2570}
-    assert latest_fiscal(mentions) == 2570
-    assert fiscal_years(find_years("ต.ค. 66 - ก.ย. 68")) == {2567, 2568}
-
-
-def test_no_mentions():
-    assert fiscal_years([]) == set()
-    assert latest_fiscal([]) is None
+    assert span_years((m.first, m.last) for m in mentions) == [2566, 2567, 2568, 2569, 2570]
+    assert span_years((m.first, m.last) for m in find_years("ต.ค. 66 - ก.ย. 68")) == [2567, 2568]
+    assert span_years([]) == []

@@ -140,3 +140,11 @@ def test_as_of_defaults_into_the_answering_window():
     assert as_of_for(RULES, None, today=dt.date(2026, 11, 23)) == dt.date(2025, 6, 30)
     assert as_of_for(RULES, None, today=dt.date(2024, 12, 1)) == dt.date(2025, 1, 1)
     assert as_of_for(RULES, "2025-03-01") == dt.date(2025, 3, 1)
+
+
+def test_a_form_to_print_is_not_an_online_channel():
+    items = check({"/": (200, '<a href="/form.pdf">แบบฟอร์มแจ้งเรื่องร้องเรียนการทุจริต</a>'
+                               '<a href="/eservice.html">E-Service ยื่นคำร้องออนไลน์</a>'),
+                   "/form.pdf": (200, ""), "/eservice.html": doc("บริการออนไลน์")})
+    assert items["O18"].status is Status.missing and "ออนไลน์" in items["O18"].reason
+    assert items["O10"].status is Status.found
