@@ -47,13 +47,13 @@ class YearMention:
 
 _TH_FULL = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
             "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
-_TH_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
+TH_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",
             "พ.ย.", "ธ.ค."]
 _EN_FULL = ["january", "february", "march", "april", "may", "june", "july", "august",
             "september", "october", "november", "december"]
 
 _MONTHS: dict[str, int] = {}  # key: lower case without dots or spaces
-for _m, (_full, _abbr, _en) in enumerate(zip(_TH_FULL, _TH_ABBR, _EN_FULL), 1):
+for _m, (_full, _abbr, _en) in enumerate(zip(_TH_FULL, TH_ABBR, _EN_FULL), 1):
     _MONTHS[_full] = _MONTHS[_abbr.replace(".", "")] = _MONTHS[_en] = _MONTHS[_en[:3]] = _m
     _MONTHS[re.sub("(คม|ยน|พันธ์)$", "", _full)] = _m  # colloquial: ตุลา, มีนา, กุมภา
 _MONTHS.update({"กรกฏาคม": 7, "กรกฏา": 7, "กุมภาพันธ": 2, "sept": 9})  # common misspellings
@@ -62,7 +62,7 @@ del _m, _full, _abbr, _en
 
 def _thai_month_alts() -> list[str]:
     alts = [n for n in _MONTHS if not n.isascii() and len(n) > 3]  # full and colloquial, not "มีค"
-    for abbr in _TH_ABBR:
+    for abbr in TH_ABBR:
         parts = abbr.rstrip(".").split(".")
         # dotted "มี.ค." (not inside an acronym such as อ.ส.ค.) or dotless "มีค" (not inside a word)
         alts.append(r"(?<!\.)" + r"\.\s?".join(parts) + r"\.?")

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from crawler.dates import TH_ABBR
 from crawler.models import Status
 
 TARGET_SCORE = 85  # what provinces ask every agency to reach
@@ -86,9 +87,6 @@ COLUMNS_TH = {  # Thai headers of the spreadsheet columns (reports.csvreport nam
     "hint": "สิ่งที่ผู้ประเมินคาดว่าจะเห็น",
 }
 
-_MONTHS = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
-
-
 def site_error_text(error: str) -> str:
     """Thai explanation of a site failure class; unknown classes are shown as they are."""
     return SITE_ERRORS.get(error, error or "ไม่ทราบสาเหตุ")
@@ -101,7 +99,7 @@ def years_text(years: list[int]) -> str:
 
 def thai_date(day: dt.date) -> str:
     """'20 มี.ค. 2568' (B.E.); datetimes also get the time: '20 มี.ค. 2568 08:05 น.'."""
-    text = f"{day.day} {_MONTHS[day.month - 1]} {day.year + 543}"
+    text = f"{day.day} {TH_ABBR[day.month - 1]} {day.year + 543}"
     if isinstance(day, dt.datetime):
         text += f" {day:%H:%M} น."
     return text
