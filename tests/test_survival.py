@@ -105,3 +105,44 @@ def test_broken_site_still_reports_precisely(https_site, tmp_path):
     assert items["O16"]["status"] == "found"
     assert items["O8"]["status"] == "missing" and "gone.pdf" in items["O8"]["reason"]  # 404: not evidence
     assert items["O27"]["status"] == "unverified" and "timeout" in items["O27"]["reason"]  # could not look
+
+
+class MovedHandler(http.server.BaseHTTPRequestHandler):
+    """The old address of an agency: everything moves to the new host; a missing page goes home."""
+    target = ""
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(301)
+        self.send_header("Location", self.target + self.path.lstrip("/"))
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class NewHomeHandler(Handler):
+    def do_GET(self):  # noqa: N802
+        if self.path == "/old-manual.html":  # removed: this CMS sends it to the home page
+            return self._redirect("/")
+        if self.path == "/":
+            self.path = "/home"
+        return super().do_GET()
+
+
+def test_a_site_that_moved_host_is_still_one_site(tmp_path):
+    PAGES["/home"] = ('<a href="/ethics.html">ประมวลจริยธรรม</a> <a href="/old-manual.html">คู่มือการปฏิบัติงาน</a>')
+    new = QuietServer(("127.0.0.2", 0), NewHomeHandler)
+    threading.Thread(target=new.serve_forever, daemon=True).start()
+    MovedHandler.target = f"http://127.0.0.2:{new.server_address[1]}/"
+    old = QuietServer(("127.0.0.1", 0), MovedHandler)
+    threading.Thread(target=old.serve_forever, daemon=True).start()
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{old.server_address[1]}/",
+                           "--json", str(out), "--as-of", "2025-03-20"], cwd=ROOT,
+                          env={**ENV, "OIT_ALLOW_NETWORKS": "127.0.0.0/8"}, capture_output=True, text=True, timeout=120)
+    old.shutdown()
+    new.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    items = {i["code"]: i for i in json.loads(out.read_text(encoding="utf-8"))["items"]}
+    assert items["O16"]["status"] == "found"  # on the new host: the agency's own site, not "outside"
+    assert items["O8"]["status"] == "missing" and "old-manual.html" in items["O8"]["reason"]  # soft 404
