@@ -43,6 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
 OIT_MAX_PAGES = 250
 OIT_MAX_DEPTH = 6
 OIT_SITE_SECONDS = 300
+OIT_MAX_QUERY_VARIANTS = 15  # query strings fetched per path (calendar and search traps)
 
 # The history database of a run (set by `oit crawl`; unset: results are not stored).
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}

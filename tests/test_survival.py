@@ -146,3 +146,43 @@ def test_a_site_that_moved_host_is_still_one_site(tmp_path):
     items = {i["code"]: i for i in json.loads(out.read_text(encoding="utf-8"))["items"]}
     assert items["O16"]["status"] == "found"  # on the new host: the agency's own site, not "outside"
     assert items["O8"]["status"] == "missing" and "old-manual.html" in items["O8"]["reason"]  # soft 404
+
+
+class CalendarHandler(http.server.BaseHTTPRequestHandler):
+    """A site with an endless calendar: every month links to the next forty."""
+
+    def do_GET(self):  # noqa: N802
+        if self.path.startswith("/calendar"):
+            query = dict(p.split("=", 1) for p in self.path.partition("?")[2].split("&") if "=" in p)
+            month = int(query.get("month", 0))
+            body = "".join(f'<a href="/calendar.php?month={month + n}&amp;view=grid">{month + n}</a> ' for n in range(1, 41))
+        elif self.path == "/":
+            body = '<a href="/calendar.php">ปฏิทินกิจกรรม</a> <a href="/ethics.html">ประมวลจริยธรรม</a>'
+        elif self.path == "/ethics.html":
+            body = "<title>ประมวลจริยธรรม</title><h1>การขับเคลื่อนจริยธรรม ปี 2568</h1>"
+        else:
+            self.send_response(404)
+            self.end_headers()
+            return
+        data = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_endless_calendar_is_cut_and_said(tmp_path):
+    server = QuietServer(("127.0.0.1", 0), CalendarHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{server.server_address[1]}/",
+                           "--json", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    server.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["site"]["pages_fetched"] < 30  # not the 250-page budget spent on months
+    assert [f["error"] for f in data["failures"]] == ["trap"]
+    assert {i["code"]: i for i in data["items"]}["O16"]["status"] == "found"

@@ -42,6 +42,7 @@ class SiteState:
     inflight: int = 0
     requested: int = 0
     last: str = ""  # the last URL read, for the progress display
+    variants: dict[str, int] = field(default_factory=dict)  # query strings seen per path
     readings: dict[str, Reading] = field(default_factory=dict)
     nav: frozenset[str] = frozenset()
     error: str = ""  # the home page could not be fetched
@@ -81,6 +82,7 @@ class OitSpider(scrapy.Spider):
         spider.max_pages = s.getint("OIT_MAX_PAGES")
         spider.max_depth = s.getint("OIT_MAX_DEPTH")
         spider.site_seconds = s.getfloat("OIT_SITE_SECONDS")
+        spider.max_variants = s.getint("OIT_MAX_QUERY_VARIANTS")
         spider.inflight = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         return spider
 
@@ -182,8 +184,22 @@ class OitSpider(scrapy.Spider):
             if link.url in st.seen or not same_site(link.url, st.hosts):
                 continue
             decision = classify.follow(page, reading, link, self.matcher, st.nav)
-            if decision:
+            # index and item links always go; the rest is where calendars and searches trap a crawl
+            if decision and (decision[0] >= classify.P_INDEX_CHILD or not self._trap(st, link.url)):
                 self._push(st, link.url, page.depth + 1, *decision)
+
+    def _trap(self, st: SiteState, url: str) -> bool:
+        """Calendars and searches: one path with endless query strings. Past a few variants of a
+        path and parameter names the rest are not fetched; the cut is reported once ("trap")."""
+        parsed = urlparse(url)
+        if not parsed.query:
+            return False
+        names = sorted({part.split("=", 1)[0] for part in parsed.query.split("&")})
+        path = parsed._replace(query="&".join(names), fragment="").geturl()
+        st.variants[path] = count = st.variants.get(path, 0) + 1
+        if count == self.max_variants + 1:
+            st.readings[path] = Reading(url=path, kind="html", error="trap")
+        return count > self.max_variants
 
     def _all_found(self, st: SiteState) -> bool:
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, hosts=st.hosts)
@@ -196,7 +212,7 @@ class OitSpider(scrapy.Spider):
             and not self._all_found(st)
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
                           partial=partial, site_id=st.id, hosts=st.hosts)
-        st.readings, st.frontier, st.seen = {}, [], set()  # computed once; memory stays flat
+        st.readings, st.frontier, st.seen, st.variants = {}, [], set(), {}  # computed once; memory stays flat
         return result
 
     # ------------------------------------------------------------ safety net
