@@ -246,6 +246,8 @@ def follow(page: Page, reading: Reading, link: Link, m: Matcher,
         return P_ITEM + (50 if reading.index else 0), ""
     if m.index_url(link.url):
         return P_INDEX, ""
-    if reading.index and link.url not in nav:
-        return P_INDEX_CHILD, " > ".join(filter(None, (index_label(page, m), link.text)))
+    label = index_label(page, m)
+    # topic pages of an index inherit its year; their own links do not (one level, not a chain)
+    if reading.index and link.url not in nav and (label != page.via or m.index(_last(page.via))):
+        return P_INDEX_CHILD, " > ".join(filter(None, (label, link.text)))
     return P_OTHER - 10 * page.depth, ""

@@ -74,3 +74,14 @@ def test_index_links_come_first_and_documents_only_when_they_are_candidates():
              for link in page.links}
     assert order["ita"][0] > order["plan.pdf"][0] > order["history.html"][0]
     assert order["x.pdf"] is None
+
+
+def test_index_year_is_inherited_one_level_only():
+    index, r = _reading('<title>ITA 2568</title><a href="/topic1.html">หัวข้อที่ 1 ข้อมูลพื้นฐาน</a>')
+    link = index.links[0]
+    priority, via = classify.follow(index, r, link, M, frozenset())
+    assert priority == classify.P_INDEX_CHILD and "2568" in via
+    topic, r2 = _reading('<title>ข้อมูลพื้นฐาน</title><a href="/about.html">เกี่ยวกับเรา</a>',
+                         url="http://a.example/topic1.html", via=via)
+    assert r2.index  # filed under the index above it
+    assert classify.follow(topic, r2, topic.links[0], M, frozenset())[0] < classify.P_INDEX_CHILD
