@@ -214,11 +214,14 @@ def cmd_report(args, console: Console) -> int:
     report = run_report(_store(args), args.run)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    index = site.write(report, out)
     csvreport.write(report, out / "oit-results.csv")
     xlsxreport.write(report, out / "oit-results.xlsx")
     jsonreport.write_run(report, out / "oit-results.json")
-    itas.write_all(report, out / "itas")
+    sheets = itas.write_all(report, out / "itas")
+    downloads = {"ดาวน์โหลด Excel": "oit-results.xlsx", "CSV": "oit-results.csv", "JSON": "oit-results.json",
+                 **{f"itas:{a.agency.id}": path.relative_to(out).as_posix()
+                    for a, path in zip(report.agencies, sheets)}}
+    index = site.write(report, out, downloads=downloads)
     console.print(f"รายงาน: {index}")
     args.report = report
     return 0

@@ -53,15 +53,20 @@ class Stats:
     counts: Counter = field(default_factory=Counter)
 
 
-def write(report: RunReport, out_dir: Path, generated_at: dt.datetime | None = None) -> Path:
-    """Write the site into `out_dir` and return the path of its index.html."""
+def write(report: RunReport, out_dir: Path, generated_at: dt.datetime | None = None,
+          downloads: dict[str, str] | None = None) -> Path:
+    """Write the site into `out_dir` and return the path of its index.html. `downloads`: files
+    beside the site to link ({label: path relative to out_dir}; an agency's ITAS sheet under the
+    key "itas:<agency id>")."""
     out = Path(out_dir)
+    downloads = downloads or {}
     rows = _rows(report)
     by_id = {r.ar.agency.id: r for r in rows}
     common = dict(
         report=report, run=report.run, items=report.items, target=_number(report.target),
         site_statuses=labels.SITE_STATUS,
         generated_at=generated_at or dt.datetime.now().astimezone(),
+        downloads={k: v for k, v in downloads.items() if not k.startswith("itas:")},
     )
     pages = {
         "index.html": ("site/index.html.j2", dict(
@@ -77,7 +82,7 @@ def write(report: RunReport, out_dir: Path, generated_at: dt.datetime | None = N
         )),
     }
     for r in rows:
-        pages[r.page] = ("site/agency.html.j2", dict(r=r))
+        pages[r.page] = ("site/agency.html.j2", dict(r=r, itas=downloads.get(f"itas:{r.ar.agency.id}")))
     codes = [code for code, _ in report.items]
     for n, (code, name) in enumerate(report.items):
         pages[f"item/{code}.html"] = ("site/item.html.j2", dict(

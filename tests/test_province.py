@@ -3,6 +3,7 @@ crawled into the history, reported, looked at in Chromium; then a later night wi
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,10 @@ def test_a_hundred_agencies_end_to_end(province):
     assert {p.name for p in out.iterdir()} >= {"index.html", "changes.html", "agency", "item", "itas",
                                                "oit-results.csv", "oit-results.xlsx", "oit-results.json"}
     assert len(list((out / "agency").glob("*.html"))) == 100 and len(list((out / "item").glob("*.html"))) == 28
+    assert 'href="oit-results.xlsx"' in (out / "index.html").read_text(encoding="utf-8")
+    for page in (out / "agency").glob("*.html"):  # each agency page links its own ITAS sheet
+        sheet = re.search(r'href="\.\./(itas/[^"]+\.xlsx)"', page.read_text(encoding="utf-8")).group(1)
+        assert (out / sheet).is_file()
 
 
 def test_report_opens_in_chromium_without_errors_and_thai_is_readable(province, browser, tmp_path):
