@@ -4,6 +4,10 @@ from __future__ import annotations
 from scrapy.exceptions import IgnoreRequest
 
 
+# failures that may pass on a later try (with http-5xx); the others are answers (404, robots, tls)
+RETRYABLE = {"dns", "timeout", "connect", "truncated"}
+
+
 class Blocked(IgnoreRequest):
     """Refused by the network-safety policy (private address, odd scheme)."""
 

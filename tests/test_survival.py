@@ -186,3 +186,45 @@ def test_an_endless_calendar_is_cut_and_said(tmp_path):
     assert data["site"]["pages_fetched"] < 30  # not the 250-page budget spent on months
     assert [f["error"] for f in data["failures"]] == ["trap"]
     assert {i["code"]: i for i in data["items"]}["O16"]["status"] == "found"
+
+
+class FlakyHandler(http.server.BaseHTTPRequestHandler):
+    """A server having a bad hour: the home page and one evidence page answer 503 at first."""
+    hits: dict[str, int] = {}
+
+    def do_GET(self):  # noqa: N802
+        n = self.hits[self.path] = self.hits.get(self.path, 0) + 1
+        if self.path in ("/", "/ethics.html") and n <= 2:
+            self.send_response(503)
+            self.end_headers()
+            return
+        body = {"/": '<a href="/ethics.html">ประมวลจริยธรรม</a> <a href="/gone.html">คู่มือการปฏิบัติงาน</a>',
+                "/ethics.html": "<title>ประมวลจริยธรรม</title><h1>การขับเคลื่อนจริยธรรม ปี 2568</h1>"}.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        data = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_failures_that_may_pass_get_a_second_pass_and_permanent_ones_do_not(tmp_path):
+    server = QuietServer(("127.0.0.1", 0), FlakyHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{server.server_address[1]}/",
+                           "--json", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    server.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    items = {i["code"]: i for i in data["items"]}
+    assert data["site"]["status"] == "ok"  # down at first (503 twice), up on the second pass
+    assert items["O16"]["status"] == "found"
+    assert items["O8"]["status"] == "missing"  # a 404 is an answer: not tried again
+    assert FlakyHandler.hits["/gone.html"] == 1 and FlakyHandler.hits["/"] == 3

@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from .. import classify, extract, rules as rules_mod
-from ..errors import failure_class
+from ..errors import RETRYABLE, failure_class
 from ..evaluate import as_of_for, evaluate
 from ..models import CheckResult, Page, Reading, RuleSet, Status
 from ..urls import same_site, site_id, url_kind
@@ -43,6 +43,9 @@ class SiteState:
     requested: int = 0
     last: str = ""  # the last URL read, for the progress display
     variants: dict[str, int] = field(default_factory=dict)  # query strings seen per path
+    retry: list[tuple[str, int, str]] = field(default_factory=list)  # failed, may pass later
+    retried: bool = False  # its failed pages had their second pass
+    revisited: bool = False  # the site was down and was tried again at the end of the run
     readings: dict[str, Reading] = field(default_factory=dict)
     nav: frozenset[str] = frozenset()
     error: str = ""  # the home page could not be fetched
@@ -73,6 +76,7 @@ class OitSpider(scrapy.Spider):
         self.matcher = classify.Matcher(self.ruleset)
         self.sites: dict[str, SiteState] = {}
         self.no_robots = set(no_robots)
+        self.waiting: list[SiteState] = []  # down sites, tried again at the end of the run
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -114,12 +118,27 @@ class OitSpider(scrapy.Spider):
                                        "dont_obey_robotstxt": st.id in self.no_robots})
 
     def _after(self, st: SiteState):
-        """After each response of a site: more requests, or its result when nothing is left."""
+        """After each response of a site: more requests, a second pass over what failed for a
+        reason that may pass (timeouts, refused connections, 5xx), or the site's result."""
         if not st.done and len(st.readings) % _EVAL_EVERY == 0 and self._all_found(st):
             st.done = True
         yield from self._release(st)
-        if st.inflight == 0 and not st.finished:
+        if st.inflight or st.finished:
+            return
+        if st.retry and st.error and not st.revisited:  # the whole site was down: try at the end
+            self.waiting.append(st)
+        elif st.retry and not st.retried and not st.error:
+            st.retried = True
+            yield from self._requeue(st)
+        else:
             yield self._result(st)
+
+    def _requeue(self, st: SiteState):
+        st.done = st.cut = False
+        for url, depth, via in st.retry:
+            self._push(st, url, depth, classify.P_OTHER if depth else classify.P_INDEX, via)
+        st.retry = []
+        yield from self._release(st)
 
     # ------------------------------------------------------------ callbacks
 
@@ -146,6 +165,7 @@ class OitSpider(scrapy.Spider):
             page.error = f"http-{response.status}"
         elif page.depth and redirected and _same_page(response.url, st.home_final):
             page.error = "soft404"  # a CMS that sends missing pages to the home page
+        self._maybe_retry(st, page)
         if page.depth == 0:
             st.started = time.monotonic()
             if page.error:
@@ -174,7 +194,13 @@ class OitSpider(scrapy.Spider):
         if page.depth == 0:
             st.started = time.monotonic()
             st.error = error
+        self._maybe_retry(st, page)
         yield from self._after(st)
+
+    def _maybe_retry(self, st: SiteState, page: Page) -> None:
+        if not st.retried and (page.error in RETRYABLE or page.error.startswith("http-5")) and \
+                (page.depth == 0 or not st.error):
+            st.retry.append((page.url, page.depth, page.via))
 
     def _follow(self, st: SiteState, page: Page, reading: Reading) -> None:
         if page.depth >= self.max_depth:
@@ -218,8 +244,16 @@ class OitSpider(scrapy.Spider):
     # ------------------------------------------------------------ safety net
 
     def _idle(self):
-        """A site whose last request vanished without a callback (should not happen) still reports."""
-        left = [st for st in self.sites.values() if not st.finished]
+        """The end of the run: sites that were down get their second pass; a site whose last
+        request vanished without a callback (should not happen) still reports."""
+        if self.waiting:
+            for st in self.waiting:
+                st.error, st.readings, st.seen, st.revisited = "", {}, set(), True
+                for request in self._requeue(st):
+                    self.crawler.engine.crawl(request)
+            self.waiting = []
+            raise DontCloseSpider
+        left = [st for st in self.sites.values() if not st.finished and not st.inflight]
         if left:
             for st in left:
                 self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._flush, dont_filter=True,
