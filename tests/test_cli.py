@@ -110,3 +110,9 @@ def test_eval_meets_the_bar(farm, sites, tmp_path):
     assert m["status_accuracy"] >= 0.95, m["mismatches"]
     assert m["found_reported_missing"] == 0, m["mismatches"]
     assert "item-status accuracy" in proc.stdout and "O28" in proc.stdout
+
+
+def test_a_bad_network_allow_list_is_one_clear_line():
+    proc = oit("check", "http://x.example/", env={**ENV, "OIT_ALLOW_NETWORKS": "127.0.0.1/99"})
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("oit: error: OIT_ALLOW_NETWORKS") and "Traceback" not in proc.stderr
