@@ -234,8 +234,10 @@ def cmd_nightly(args, console: Console) -> int:
     config = load_config(args.notify) if args.notify else None  # fail before crawling
     cmd_crawl(args, console)
     cmd_report(args, console)
-    if config:
-        notify(config, args.report, Path(args.out) / "index.html")
+    if config and not notify(config, args.report, Path(args.out) / "index.html") and \
+            (config.get("when") == "always" or args.report.changes.new_gaps or args.report.changes.unreachable):
+        print("oit: error: the notice could not be sent (see the log above)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -291,7 +291,8 @@ class Changes(BaseModel):
     """What changed since the previous complete run."""
 
     previous_run: int | None = None
-    new_gaps: list[ItemChange] = []  # found before, not found now
+    new_gaps: list[ItemChange] = []  # found before, missing or stale now
+    unverifiable: list[ItemChange] = []  # found before, could not be checked now (not a gap)
     fixed: list[ItemChange] = []  # not found before, found now
     unreachable: list[str] = []  # agency ids whose site became unreachable
     recovered: list[str] = []  # agency ids reachable again

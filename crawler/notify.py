@@ -24,9 +24,12 @@ def load_config(path: str | Path) -> dict:
     if config.get("when", "changes") not in ("changes", "always"):
         raise ValueError(f"{path}: 'when' must be 'changes' or 'always'")
     try:
-        import apprise  # noqa: F401 - optional: pip install 'oit-crawler[notify]'
+        import apprise  # optional: pip install 'oit-crawler[notify]'
     except ImportError:
         raise ValueError("notifications need Apprise: pip install 'oit-crawler[notify]'") from None
+    for url in urls:  # a typo here would otherwise mean a silent night, every night
+        if not apprise.Apprise().add(url):
+            raise ValueError(f"{path}: not a notification URL Apprise knows: {url}")
     return config
 
 

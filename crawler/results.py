@@ -2,14 +2,22 @@
 history, what changed since the previous complete run, and the trend over runs."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 from . import rules as rules_mod
 from .models import AgencyResult, Changes, HistoryPoint, ItemChange, Run, RunReport, Status, TrendPoint
 from .sqldata import DataStore
 
+THAILAND = ZoneInfo("Asia/Bangkok")
 TARGET = 85.0  # provinces want every agency at 85 points or more
 HISTORY_RUNS = 30  # runs shown in histories and trends: a month of nights
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The Thai calendar day of a stored (UTC) time: a run at 01:00 belongs to that night."""
+    return (moment if moment.tzinfo is None else moment.astimezone(THAILAND)).date()
 
 
 def run_report(store: DataStore, run_id: int | None = None) -> RunReport:
@@ -42,7 +50,7 @@ def _history(runs: list[Run], by_run: dict[int, list[AgencyResult]], ids: set[st
         for ar in by_run[run.id]:
             if ar.agency.id in ids:
                 history[ar.agency.id].append(HistoryPoint(
-                    run_id=run.id, date=run.started.date(), score=ar.result.score,
+                    run_id=run.id, date=local_day(run.started), score=ar.result.score,
                     site_status=ar.result.site.status, items={i.code: i.status for i in ar.result.items}))
     return history
 
@@ -70,8 +78,10 @@ def changes(current: list[AgencyResult], previous: list[AgencyResult] | None,
             was = old_items.get(item.code)
             change = ItemChange(agency_id=aid, agency_name=ar.agency.name, code=item.code, before=was,
                                 after=item.status, reason=item.reason)
-            if was is Status.found and item.status is not Status.found:
+            if was is Status.found and item.status in (Status.missing, Status.stale):
                 out.new_gaps.append(change)
+            elif was is Status.found and item.status is Status.unverified:
+                out.unverifiable.append(change)  # could not look this time: not a gap
             elif was is not None and was is not Status.found and item.status is Status.found and not was_down:
                 out.fixed.append(change)
     return out
@@ -80,7 +90,7 @@ def changes(current: list[AgencyResult], previous: list[AgencyResult] | None,
 def trend_point(run: Run, results: list[AgencyResult]) -> TrendPoint:
     scores = [a.result.score for a in results]
     counts = Counter(i.status for a in results for i in a.result.items)
-    return TrendPoint(run_id=run.id, date=run.started.date(), agencies=len(results),
+    return TrendPoint(run_id=run.id, date=local_day(run.started), agencies=len(results),
                       mean_score=round(sum(scores) / len(scores), 2) if scores else 0.0,
                       below_target=sum(s < TARGET for s in scores),
                       unreachable=sum(a.result.site.status == "unreachable" for a in results),

@@ -65,6 +65,10 @@ class DataStore:
             raise RuntimeError(f"{self.path}: written by a newer oit (schema {version}); upgrade oit")
         for v in range(version + 1, SCHEMA_VERSION + 1):
             with self._tx():
+                # another process may have migrated while this one waited for the lock
+                row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                if row and int(row[0]) >= v:
+                    continue
                 # one statement at a time: executescript() would commit half a migration
                 for statement in filter(str.strip, MIGRATIONS[v].split(";")):
                     self.db.execute(statement)

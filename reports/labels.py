@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from crawler.dates import TH_ABBR
+from crawler.results import THAILAND
 from crawler.models import Status
 
 TARGET_SCORE = 85  # what provinces ask every agency to reach
@@ -98,7 +99,9 @@ def years_text(years: list[int]) -> str:
 
 
 def thai_date(day: dt.date) -> str:
-    """'20 มี.ค. 2568' (B.E.); datetimes also get the time: '20 มี.ค. 2568 08:05 น.'."""
+    """'20 มี.ค. 2568' (B.E.); datetimes also get the time: '20 มี.ค. 2568 08:05 น.' (Thai time)."""
+    if isinstance(day, dt.datetime) and day.tzinfo is not None:
+        day = day.astimezone(THAILAND)
     text = f"{day.day} {TH_ABBR[day.month - 1]} {day.year + 543}"
     if isinstance(day, dt.datetime):
         text += f" {day:%H:%M} น."

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from crawler.models import RunReport
+from crawler.results import local_day
 
 from .labels import thai_date
 
@@ -15,7 +16,7 @@ def text(report: RunReport, link: str) -> tuple[str, str]:
     below = sum(a.result.score < report.target for a in report.agencies)
     title = (f"OIT {run.rules_year}: รายการขาดใหม่ {len(c.new_gaps)} · แก้แล้ว {len(c.fixed)} · "
              f"เว็บไซต์เข้าไม่ได้ใหม่ {len(c.unreachable)}")
-    lines = [f"ผลตรวจรอบวันที่ {thai_date(run.started.date())}: {len(report.agencies)} หน่วยงาน, "
+    lines = [f"ผลตรวจรอบวันที่ {thai_date(local_day(run.started))}: {len(report.agencies)} หน่วยงาน, "
              f"ต่ำกว่า {report.target:.0f} คะแนน {below} หน่วยงาน"]
     if c.previous_run is None:
         lines.append("เป็นรอบแรก ยังไม่มีรอบก่อนหน้าให้เปรียบเทียบ")
@@ -25,6 +26,8 @@ def text(report: RunReport, link: str) -> tuple[str, str]:
             lines += [f"- {ch.agency_name} {ch.code}: {ch.reason}" for ch in changes[:_LIST]]
             if len(changes) > _LIST:
                 lines.append(f"- และอีก {len(changes) - _LIST} รายการ")
+    if c.unverifiable:
+        lines.append(f"เคยผ่านแต่รอบนี้ตรวจสอบไม่ได้ {len(c.unverifiable)} รายการ (ดูในรายงาน)")
     if c.unreachable:
         lines.append("เว็บไซต์เข้าไม่ได้ใหม่: " + ", ".join(names.get(i, i) for i in c.unreachable))
     lines.append(f"รายงาน: {link}")

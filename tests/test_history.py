@@ -148,3 +148,19 @@ def test_sigkill_mid_write_leaves_a_sound_database(tmp_path):
                               (run.id,)).fetchall()
     assert {a for a, _ in counts} == done and {n for _, n in counts} == {28}
     assert store.runs() == []
+
+
+def test_could_not_look_is_not_a_new_gap_and_days_are_thai(tmp_path):
+    from crawler.results import changes, local_day
+
+    one = [agency_result(1, {})]
+    two = [agency_result(1, {"O4": Status.unverified, "O5": Status.missing}, site="partial")]
+    c = changes(two, one, 1)
+    assert [x.code for x in c.new_gaps] == ["O5"] and [x.code for x in c.unverifiable] == ["O4"]
+    # a nightly run at 01:30 Thai time is stored in UTC as the evening before
+    assert local_day(dt.datetime(2025, 3, 19, 18, 30, tzinfo=dt.timezone.utc)) == dt.date(2025, 3, 20)
+
+
+def agency_result(n, statuses, site="ok"):
+    from crawler.models import AgencyResult
+    return AgencyResult(agency=agency(n), result=result(agency(n), statuses, site))

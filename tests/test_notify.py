@@ -61,7 +61,7 @@ def test_quiet_night_sends_nothing_unless_asked(webhook, tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [("urls: nope", "list of Apprise URLs"), ("when: x\nurls: [json://a]", "when"),
-                                           ("urls: [", "cannot read")])
+                                           ("urls: [", "cannot read"), ("urls: ['mailtoz://x']", "Apprise knows")])
 def test_bad_settings_are_one_clear_error(tmp_path, text, message):
     with pytest.raises(ValueError, match=message):
         _config(tmp_path, text)

@@ -294,7 +294,10 @@ def test_changes_page_lists_gaps_fixes_and_sites(built):
     assert report.changes.new_gaps and report.changes.fixed
     for c in report.changes.new_gaps:
         assert f"#{c.code}\">{c.code}</a>" in gaps
-    assert "โนนสัง" in gaps and "O18" in gaps and "หนองบัว" in gaps and "O22" in gaps
+    assert "โนนสัง" in gaps and "O18" in gaps and "หนองบัว" not in gaps
+    # found before, could not look this time: shown apart, never as a new gap
+    unverifiable = page.split("ตรวจสอบไม่ได้ (ต้องเปิดตรวจเอง")[1].split("</section>")[0]
+    assert "หนองบัว" in unverifiable and "O22" in unverifiable
     assert "โนนสัง" in fixed and "O27" in fixed and "นาเหล่า" in fixed and "O11" in fixed
     assert "เทียบกับรอบที่ 2" in page and "15 ก.พ. 2568" in page
     became_down = next(s for s in sections if s.startswith("เว็บไซต์ที่เข้าไม่ได้"))

@@ -130,11 +130,15 @@ class OitSpider(scrapy.Spider):
         elif st.retry and not st.retried and not st.error:
             st.retried = True
             yield from self._requeue(st)
+            if not st.inflight:  # the budget was spent: nothing to retry with
+                yield self._result(st)
         else:
             yield self._result(st)
 
     def _requeue(self, st: SiteState):
+        """Push the failed pages again, with a fresh budget of their own."""
         st.done = st.cut = False
+        st.requested, st.started = 0, time.monotonic() if st.started else 0.0
         for url, depth, via in st.retry:
             self._push(st, url, depth, classify.P_OTHER if depth else classify.P_INDEX, via)
         st.retry = []
@@ -248,7 +252,7 @@ class OitSpider(scrapy.Spider):
         request vanished without a callback (should not happen) still reports."""
         if self.waiting:
             for st in self.waiting:
-                st.error, st.readings, st.seen, st.revisited = "", {}, set(), True
+                st.error, st.readings, st.seen, st.revisited, st.started = "", {}, set(), True, 0.0
                 for request in self._requeue(st):
                     self.crawler.engine.crawl(request)
             self.waiting = []
