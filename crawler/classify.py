@@ -185,7 +185,7 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
         filed = span_years(spans(link.section)) if section_index else []
         if not filed and reading.index and link.url not in nav:
             filed = page_filed
-        cand.filed, cand.source = filed, page.url
+        cand.filed = filed
         reading.candidates.append(cand)
     if not reading.index:
         hit = m.item(page.title) or (m.item(page.headings[0]) if page.kind != "html" and page.headings else None)
@@ -193,7 +193,7 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
             hit = m.keyword_item(page.text[:3000])
         if hit:
             reading.candidates.append(Candidate(code=hit[0], url=page.url, text=page.title[:200],
-                                                how="page", specificity=hit[1], source=page.url))
+                                                how="page", specificity=hit[1]))
     return reading
 
 

@@ -185,7 +185,8 @@ def cmd_crawl(args, console: Console) -> int:
 
 
 def _print_summary(store, run, seconds: float, console: Console) -> None:
-    from .results import TARGET, trend_point
+    from .evaluate import TARGET
+    from .results import trend_point
 
     results = store.results(run.id)
     point = trend_point(run, results)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from crawler.thai import normalize
 
@@ -25,6 +26,14 @@ def to_be(year: int) -> int | None:
     if 40 <= year <= 99:
         return 2500 + year
     return None
+
+
+THAILAND = ZoneInfo("Asia/Bangkok")
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The Thai calendar day of a stored (UTC) time: a run at 01:00 belongs to that night."""
+    return (moment if moment.tzinfo is None else moment.astimezone(THAILAND)).date()
 
 
 def fiscal_year(d: dt.date) -> int:

@@ -4,8 +4,12 @@ from __future__ import annotations
 from scrapy.exceptions import IgnoreRequest
 
 
-# failures that may pass on a later try (with http-5xx); the others are answers (404, robots, tls)
-RETRYABLE = {"dns", "timeout", "connect", "truncated"}
+_RETRYABLE = {"dns", "timeout", "connect", "truncated"}
+
+
+def retryable(error: str) -> bool:
+    """A failure that may pass on a later try; the others are answers (404, robots, tls)."""
+    return error in _RETRYABLE or error.startswith("http-5")
 
 
 class Blocked(IgnoreRequest):

@@ -164,6 +164,9 @@ def _merge(cands: list[Candidate]) -> Candidate:
                                        "filed": sorted({y for c in cands for y in c.filed})})
 
 
+TARGET = 85  # provinces want every agency at 85 points or more
+
+
 def _band(rules: RuleSet, score: float) -> str:
     return next((b.band for b in rules.bands if score >= b.min), rules.bands[-1].band)
 

@@ -114,9 +114,7 @@ class Link(BaseModel):
 class Page(BaseModel):
     """One fetched URL, reduced to what classification needs. Produced by crawler.extract."""
 
-    site: str  # site id (the agency)
     url: str  # URL as requested (what a link points to)
-    final_url: str  # after redirects
     depth: int = 0
     via: str = ""  # normalised section and text of the link that led here (index context)
     kind: str  # html | pdf | xlsx | image | other
@@ -145,7 +143,6 @@ class Candidate(BaseModel):
     specificity: int  # length of the rule phrase that matched: the most specific item wins
     years: list[YearSpan] = []  # years shown next to the link (its text and row)
     filed: list[int] = []  # years of the ITA/OIT index it is filed under
-    source: str = ""  # the page it was found on
 
 
 class Reading(BaseModel):

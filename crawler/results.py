@@ -2,22 +2,15 @@
 history, what changed since the previous complete run, and the trend over runs."""
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from . import rules as rules_mod
+from .dates import local_day
+from .evaluate import TARGET
 from .models import AgencyResult, Changes, HistoryPoint, ItemChange, Run, RunReport, Status, TrendPoint
 from .sqldata import DataStore
 
-THAILAND = ZoneInfo("Asia/Bangkok")
-TARGET = 85.0  # provinces want every agency at 85 points or more
 HISTORY_RUNS = 30  # runs shown in histories and trends: a month of nights
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    """The Thai calendar day of a stored (UTC) time: a run at 01:00 belongs to that night."""
-    return (moment if moment.tzinfo is None else moment.astimezone(THAILAND)).date()
 
 
 def run_report(store: DataStore, run_id: int | None = None) -> RunReport:

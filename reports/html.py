@@ -23,7 +23,7 @@ env.filters.update(
     site_error=labels.site_error_text,
 )
 env.tests["web_url"] = labels.is_web_url
-env.globals.update(Status=Status, status=labels.STATUS, mark=labels.STATUS_MARK, target=labels.TARGET_SCORE)
+env.globals.update(Status=Status, status=labels.STATUS, mark=labels.STATUS_MARK, target=labels.TARGET)
 
 
 def write(

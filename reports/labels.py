@@ -7,11 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from crawler.dates import TH_ABBR
-from crawler.results import THAILAND
+from crawler.dates import TH_ABBR, THAILAND
+from crawler.evaluate import TARGET
 from crawler.models import Status
 
-TARGET_SCORE = 85  # what provinces ask every agency to reach
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The short Thai notice of a run sent to coordinators (e-mail, LINE, webhook): what changed."""
 from __future__ import annotations
 
+from crawler.dates import local_day
 from crawler.models import RunReport
-from crawler.results import local_day
 
 from .labels import thai_date
 

@@ -55,8 +55,8 @@ def render(result: CheckResult, console: Console) -> None:
         line.append("คะแนน OIT (จำลอง): —", style="bold")
     else:
         line.append(f"คะแนน OIT (จำลอง): {result.score:.2f} ระดับ {result.band}", style="bold")
-        if result.score < labels.TARGET_SCORE:
-            line.append(f" (ต่ำกว่า {labels.TARGET_SCORE})", style="bold red")
+        if result.score < labels.TARGET:
+            line.append(f" (ต่ำกว่า {labels.TARGET})", style="bold red")
     for status, lab in labels.STATUS.items():
         line.append(" · ")
         line.append(f"{lab.th} {counts[status]}", style=lab.rich)

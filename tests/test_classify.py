@@ -32,7 +32,7 @@ def test_most_specific_phrase_wins():
 
 
 def _reading(html: str, url="http://a.example/ita/2568.html", via=""):
-    page = Page(site="s", url=url, final_url=url, via=via, **read(url, "text/html", html.encode()))
+    page = Page(url=url, via=via, **read(url, "text/html", html.encode()))
     return page, classify.read(page, M)
 
 

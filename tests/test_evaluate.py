@@ -23,7 +23,7 @@ def check(pages: dict[str, tuple[int, str]], site_error: str = ""):
     for depth, (path, (status, html)) in enumerate(pages.items()):
         url = HOME.rstrip("/") + path
         fields = extract.read(url, "text/html", html.encode()) if status == 200 else {"kind": "html"}
-        page = Page(site="s", url=url, final_url=url, depth=min(depth, 1), http_status=status,
+        page = Page(url=url, depth=min(depth, 1), http_status=status,
                     error="" if status == 200 else f"http-{status}", **fields)
         readings[url] = classify.read(page, MATCHER, nav)
         if depth == 0:

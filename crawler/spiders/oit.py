@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from .. import classify, extract, rules as rules_mod
-from ..errors import RETRYABLE, failure_class
+from ..errors import failure_class, retryable
 from ..evaluate import as_of_for, evaluate
 from ..models import CheckResult, Page, Reading, RuleSet, Status
 from ..urls import same_site, site_id, url_kind
@@ -52,10 +52,6 @@ class SiteState:
     done: bool = False  # every item answered: fetch nothing more
     cut: bool = False  # a page, depth or time budget stopped the crawl before the frontier ran out
     finished: bool = False
-
-    @property
-    def fetched(self) -> int:
-        return sum(1 for r in self.readings.values() if not r.error)
 
 
 class OitSpider(scrapy.Spider):
@@ -160,7 +156,7 @@ class OitSpider(scrapy.Spider):
 
     def _read(self, st: SiteState, response) -> None:
         meta = response.meta
-        page = Page(site=st.id, url=meta["url"], final_url=response.url, depth=meta["oit_depth"],
+        page = Page(url=meta["url"], depth=meta["oit_depth"],
                     via=meta["via"], http_status=response.status,
                     **extract.read(response.url, response.headers.get("Content-Type", b"").decode("latin-1"),
                                    response.body))
@@ -191,7 +187,7 @@ class OitSpider(scrapy.Spider):
         st.inflight -= 1
         url = request.meta["url"]
         error = failure_class(failure)
-        page = Page(site=st.id, url=url, final_url=request.url, depth=request.meta["oit_depth"],
+        page = Page(url=url, depth=request.meta["oit_depth"],
                     kind=url_kind(url), error=error,
                     http_status=getattr(getattr(failure.value, "response", None), "status", None))
         st.readings[url] = classify.read(page, self.matcher)
@@ -202,7 +198,7 @@ class OitSpider(scrapy.Spider):
         yield from self._after(st)
 
     def _maybe_retry(self, st: SiteState, page: Page) -> None:
-        if not st.retried and (page.error in RETRYABLE or page.error.startswith("http-5")) and \
+        if not st.retried and retryable(page.error) and \
                 (page.depth == 0 or not st.error):
             st.retry.append((page.url, page.depth, page.via))
 
