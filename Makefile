@@ -5,10 +5,11 @@ OUT ?= out
 
 .PHONY: install system demo eval test
 
-# Debian packages: Chromium (JavaScript pages, report screenshots) and Thai fonts.
+# Debian packages: Chromium (JavaScript pages, report screenshots), Thai fonts, Thai OCR (--ocr).
 system:
-	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi garuda || \
-	  (apt-get update -qq && apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null)
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi garuda && \
+	  tesseract --list-langs 2>/dev/null | grep -qx tha || \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-thai-tlwg tesseract-ocr tesseract-ocr-tha >/dev/null)
 
 install: system
 	$(PYTHON) -m pip install -q -e '.[test,notify]'
@@ -23,3 +24,9 @@ eval: install
 
 test: install
 	$(PYTHON) -m pytest -q
+
+# Benchmarks (bench/README.md): throughput, focused crawl, memory, accuracy, profile, nationwide
+# estimate; about an hour on 2 cores; writes bench/RESULTS.md
+.PHONY: bench
+bench: install
+	$(PYTHON) bench/run_all.py

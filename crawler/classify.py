@@ -3,6 +3,7 @@ shows, which ITA/OIT index it is filed under, and which links are worth fetching
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlparse
 
 from .dates import find_years, span_years
@@ -17,6 +18,11 @@ DOCUMENTS = {"pdf", "xlsx", "xls", "doc", "docx"}
 _LETTERS = re.compile("[a-z\u0e01-\u0e2e]")  # Latin letters and Thai consonants
 _PLACEHOLDER_MAX = 800  # characters, site header and footer included: evidence says more
 _LATIN = re.compile(r"[a-z0-9 .&\-]+")
+# Link texts, rows, sections and menus repeat on every page of a site: a short text is matched
+# once and remembered (a few thousand texts cover the sites crawled side by side). Page texts
+# are read once each and are not kept.
+_CACHE = 4096
+_SHORT = 500  # characters: longer texts are page bodies
 
 
 def spans(text: str, m: "Matcher | None" = None) -> list[YearSpan]:
@@ -24,6 +30,23 @@ def spans(text: str, m: "Matcher | None" = None) -> list[YearSpan]:
     "2566-2570") says what the document is for; dates beside it only say when it was posted.
     With a matcher, "ITA 2568" is left out: that is the assessment a page is filed under, not
     the year of the document."""
+    if len(text) > _SHORT:
+        return _spans(text, m)
+    return list(_short_spans(text, m))
+
+
+@lru_cache(maxsize=_CACHE)
+def _short_spans(text: str, m: "Matcher | None") -> tuple[YearSpan, ...]:
+    return tuple(_spans(text, m))
+
+
+def _remembered(method):
+    """`method(text)`, computed once per short text."""
+    cached = lru_cache(maxsize=_CACHE)(method)
+    return lambda text: cached(text) if len(text) <= _SHORT else method(text)
+
+
+def _spans(text: str, m: "Matcher | None") -> list[YearSpan]:
     mentions = find_years(text) if text else []
     if m is not None and mentions:
         n = normalize(text)
@@ -36,8 +59,9 @@ def _url_words(url: str) -> str:
     return unquote(urlparse(url).path).lower()
 
 
-def _has_word(path: str, word: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", path) is not None
+def _word(word: str) -> re.Pattern:
+    """A URL word as a whole word of a path ("ita" not inside "hospital")."""
+    return re.compile(rf"(?<![a-z]){re.escape(word.lower())}(?![a-z])")
 
 
 def _forms(text: str) -> tuple[str, str]:
@@ -91,7 +115,10 @@ class Matcher:
         self._generic = sorted((compact(p) for p in rules.generic_links), key=len, reverse=True)
         self._mentions = [(item.code, [_compile(p) for p in item.match.mentions])
                           for item in rules.items if item.match.mentions]
-        self._url_words = [(item.code, w.lower()) for item in rules.items for w in item.match.url_words]
+        self._url_words = [(item.code, _word(w)) for item in rules.items for w in item.match.url_words]
+        self._index_url_words = [_word(w) for w in rules.index_url_words]
+        for name in ("generic", "excluded", "item", "index", "url_item"):  # pure functions of a text
+            setattr(self, name, _remembered(getattr(self, name)))
 
     def generic(self, text: str) -> bool:
         """A link text that says nothing about its target ("คลิก", "O16", "ต.ค. 67", "")."""
@@ -137,11 +164,11 @@ class Matcher:
 
     def index_url(self, url: str) -> bool:
         path = _url_words(url)
-        return any(_has_word(path, w.lower()) for w in self.rules.index_url_words)
+        return any(w.search(path) for w in self._index_url_words)
 
     def url_item(self, url: str) -> str | None:
         path = _url_words(url)
-        return next((code for code, w in self._url_words if _has_word(path, w)), None)
+        return next((code for code, w in self._url_words if w.search(path)), None)
 
     def keyword_item(self, text: str) -> tuple[str, int] | None:
         """The item whose body keywords occur most often (two at least, no tie) in a document's
@@ -162,7 +189,7 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     """Classify one fetched page. `nav` = links of the home page (site-wide menu)."""
     head = " ".join([page.title, *page.headings[:3]])
     reading = Reading(url=page.url, kind=page.kind, error=page.error, http_status=page.http_status,
-                      scanned=page.scanned, head_years=spans(head, m), body_years=spans(page.text, m),
+                      scanned=page.scanned, ocr=page.ocr, head_years=spans(head, m), body_years=spans(page.text, m),
                       name_years=spans(file_words(page.url), m) if page.scanned else [])
     if page.error:
         return reading

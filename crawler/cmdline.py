@@ -18,6 +18,7 @@ from rich.table import Table
 from . import rules as rules_mod
 from .agencies import AgencyListError
 from .middlewares import allowed_networks
+from .render import browser_path
 from .urls import normalize_url, site_id
 
 
@@ -65,6 +66,9 @@ def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool, no_r
     from .runner import run
 
     overrides = {"LOG_LEVEL": "INFO" if verbose else "ERROR", **overrides}
+    if not browser_path(overrides.get("OIT_BROWSER") or os.environ.get("OIT_BROWSER")):
+        print("oit: warning: no Chromium found (apt install chromium, or set OIT_BROWSER): pages built "
+              "by JavaScript are read without it and their items may be 'unverified'", file=sys.stderr)
     if not console.is_terminal or verbose:
         return run(sites, rules, as_of, overrides, no_robots=no_robots)
     progress = _Progress()
@@ -73,12 +77,26 @@ def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool, no_r
                    on_start=lambda spider: setattr(progress, "spider", spider))
 
 
+def _ocr(args) -> dict:
+    """The setting for --ocr; without Tesseract's Thai model, one warning and scanned PDFs as before."""
+    if not getattr(args, "ocr", False):
+        return {}
+    from .extract import ocr_missing
+
+    if ocr_missing():
+        print(f"oit: warning: --ocr: {ocr_missing()}; scanned PDFs are judged by their link and file name",
+              file=sys.stderr)
+        return {}
+    return {"OIT_OCR": True}
+
+
 def cmd_check(args, console: Console) -> int:
     from reports import html, jsonreport, table
 
     url = _url(args.url)
     rules = rules_mod.load(args.rules)
     overrides = {"OIT_MAX_PAGES": args.max_pages} if args.max_pages else {}
+    overrides.update(_ocr(args))
     results = _crawl([(site_id(url), url)], rules, args.as_of, overrides, console, args.verbose)
     result = next(iter(results.values()))
     table.render(result, console)
@@ -115,7 +133,8 @@ def cmd_eval(args, console: Console) -> int:
     truth = load_truth(farm)
     rules = rules_mod.load(args.rules or truth.rules)
     with _served(farm, list(truth.sites)) as bases:
-        results = _crawl(list(bases.items()), rules, truth.as_of, _FARM_SPEED, console, args.verbose)
+        results = _crawl(list(bases.items()), rules, truth.as_of, {**_FARM_SPEED, **_ocr(args)}, console,
+                         args.verbose)
     metrics = score(truth, results)
     _print_eval(metrics, console, verbose=args.verbose)
     if args.out:
@@ -170,7 +189,8 @@ def cmd_crawl(args, console: Console) -> int:
             as_of = args.as_of or (load_truth(farm).as_of if farm else None)  # a farm is judged as labelled
             run = store.start_run(rules.year, as_of_for(rules, as_of), agencies, str(args.agencies))
             todo = agencies
-        overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {})}
+        overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {}),
+                     **_ocr(args)}
         _crawl([(a.id, a.url) for a in todo], rules, run.as_of, overrides, console, args.verbose,
                no_robots=[a.id for a in todo if a.extra.get("robots", "").lower() in ("ignore", "no", "0")])
     left = len(store.run_agencies(run.id)) - len(store.done(run.id))
@@ -261,7 +281,8 @@ def _print_eval(m: dict, console: Console, verbose: bool) -> None:
             mis.add_row(x["site"], x["code"], x["truth"], x["got"],
                         f"{x['reason']}\n{' '.join(x['evidence'])} (truth: {' '.join(x['truth_urls'])})")
         console.print(mis)
-    console.print(f"sites: {m['sites']}  items: {m['items_total']}  pages fetched: {m['pages_fetched']}")
+    console.print(f"sites: {m['sites']}  items: {m['items_total']}  pages fetched: {m['pages_fetched']}"
+                  f"  rendered by the browser: {m['pages_rendered']}")
     console.print(f"item-status accuracy: [bold]{_pct(m['status_accuracy'])}[/]   "
                   f"evidence-URL accuracy: {_pct(m['evidence_accuracy'])}   "
                   f"found reported missing: {m['found_reported_missing']}")
@@ -274,6 +295,9 @@ def cmd_rules_check(args, console: Console) -> int:
     if not problems:
         console.print(f"{args.file}: OK")
     return 1 if problems else 0
+
+
+_OCR_HELP = "read scanned PDFs with Tesseract OCR (needs tesseract-ocr-tha; slower)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -291,6 +315,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
                    help="judge 'recent' at this date (default: today, within the answering window)")
     c.add_argument("--max-pages", type=int, metavar="N", help="page budget for the site")
+    c.add_argument("--ocr", action="store_true", help=_OCR_HELP)
     c.set_defaults(func=cmd_check)
 
     e = sub.add_parser("eval", help="crawl a labelled farm and score against its truth.json")
@@ -298,6 +323,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--rules", metavar="YEAR|FILE")
     e.add_argument("--json", metavar="PATH", help="write the metrics as JSON")
     e.add_argument("--out", metavar="DIR", help="also write each site's JSON and HTML report here")
+    e.add_argument("--ocr", action="store_true", help=_OCR_HELP)
     e.set_defaults(func=cmd_eval)
 
     def history(p, crawl: bool):
@@ -308,6 +334,7 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--rules", metavar="YEAR|FILE")
             p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD")
             p.add_argument("--resume", action="store_true", help="finish the last run that was stopped")
+            p.add_argument("--ocr", action="store_true", help=_OCR_HELP)
             p.add_argument("--farm", metavar="DIR", help="serve this labelled farm on loopback; list rows "
                            "whose url is a site folder of it are crawled there (demo, tests)")
 

@@ -17,6 +17,7 @@ _THAI_ALIASES = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "i
                  "windows-874", "cp874", "x-windows-874", "ms874"}
 _THAI_RUNS = re.compile(rb"[\xa1-\xfb]{3,}")  # Thai words are runs of high bytes; Latin-1 has lone ones
 _HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+_UTF8_THAI = re.compile(rb"\xe0[\xb8\xb9][\x80-\xbf]")  # a Thai letter (U+0E00-U+0E7F) in UTF-8
 
 
 def _codec(label: str | None) -> str | None:
@@ -50,13 +51,15 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         return body.decode("ascii"), header or meta or "ascii"
     text = body.decode("utf-8", "replace")
     bad = text.count("\ufffd")
-    if bad == 0 or bad <= 0.01 * (len(text) - len(body.decode("ascii", "ignore"))):
-        # UTF-8 with a stray bad byte (a title cut mid-character by PHP substr) is still UTF-8
+    high = len(_HIGH_BYTES.findall(body))
+    if bad == 0 or bad <= 0.01 * (len(text) - len(body.decode("ascii", "ignore"))) or \
+            3 * len(_UTF8_THAI.findall(body)) >= 0.9 * high:
+        # UTF-8 with a stray bad byte (a title cut mid-character by PHP substr) is still UTF-8,
+        # and so is a short page whose high bytes are nearly all Thai letters in UTF-8
         return text, "utf-8"
     label = header or meta
     if label and label not in ("utf-8", "cp1252", "latin-1", "iso8859-1", "ascii"):
         return body.decode(label, "replace"), label
-    high = len(_HIGH_BYTES.findall(body))
     if sum(len(run) for run in _THAI_RUNS.findall(body)) >= 0.6 * high:
         return body.decode("cp874", "replace"), "cp874"
     return body.decode(label if label and label != "utf-8" else "cp1252", "replace"), label or "cp1252"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from .dates import fiscal_year, span_years
-from .urls import same_site, url_kind
+from .urls import external_kind, same_site, url_kind
 from .models import (Candidate, CheckResult, Evidence, Failure, Freshness, ItemResult, ItemRule, Reading,
                      RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
 
@@ -90,7 +90,8 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         host = urlparse(c.url).hostname or c.url
         if c.years and not in_period(c.years, fresh, year) and fresh is not Freshness.none:
             return by_years(c.years, "หลักฐาน")
-        return _Verdict(Status.unverified, f"หลักฐานอยู่นอกเว็บไซต์ ({host}) ต้องเปิดตรวจเอง",
+        what = external_kind(c.url) or host
+        return _Verdict(Status.unverified, f"หลักฐานอยู่นอกเว็บไซต์ ({what}) ต้องเปิดตรวจเอง: {c.url}",
                         span_years(c.years), c)
     if rule.must_work and url_kind(c.url) != "html":  # a form to print is not an online channel
         return _Verdict(Status.missing, f"เป็นไฟล์ ไม่ใช่ช่องทางออนไลน์ที่ใช้งานได้: {c.url}", [], c)
@@ -118,8 +119,12 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         return _Verdict(Status.missing, f"หน้าหลักฐานยังไม่มีข้อมูล (อยู่ระหว่างปรับปรุง): {c.url}", [], c)
     if rule.match.mentions and target.kind == "html" and rule.code not in target.mentions:
         return _Verdict(Status.missing, f"หน้าที่ลิงก์ไปไม่ใช่{rule.name}: {c.url}", [], c)
-    sp, what = next(((sp, what) for sp, what in ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"),
-                                                 (target.body_years, "ข้อมูล")) if sp), ([], ""))
+    layers = ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"), (target.body_years, "ข้อมูล"))
+    if rule.years_anywhere:
+        layers = ((c.years + target.head_years + target.body_years, "หลักฐาน"),)
+    sp, what = next(((sp, what) for sp, what in layers if sp), ([], ""))
+    if target.ocr and what != "หลักฐาน":  # the years were read by OCR: worth a look by a person
+        what += " (อ่านจากภาพด้วย OCR) "
     own = by_years(sp, what) if sp or fresh is Freshness.none else None
     if children:  # a page for the item that links its documents: they are the evidence
         kid = _best([_judge(k.model_copy(update={"filed": sorted(set(k.filed) | set(c.filed))}), rule,
@@ -131,18 +136,23 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
 
 def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
                   readings: dict[str, Reading], hosts: tuple[str, ...], pages: int, partial: bool,
-                  as_of_fy: int) -> ItemResult:
+                  as_of_fy: int, unrendered: str = "") -> ItemResult:
     needed = years_needed(rule.freshness, rules.year)
     base = dict(code=rule.code, name=rule.name, years_needed=needed, hint=rule.expect)
     # an ITA index or topic page is where evidence is filed, not evidence itself
     candidates = [c for c in candidates if not _is_index(readings.get(c.url))]
+    if not candidates and unrendered:  # the item may be on a page only a browser can show
+        return ItemResult(status=Status.unverified, reason=f"ยังไม่พบ แต่บางหน้าสร้างด้วย JavaScript และเปิดด้วย"
+                                                           f"เบราว์เซอร์ไม่ได้ ({unrendered})", **base)
     if not candidates and partial:  # the crawl stopped before it had looked everywhere
         return ItemResult(status=Status.unverified, reason=f"ยังไม่พบใน {pages} หน้าที่ตรวจ แต่ตรวจเว็บไซต์ไม่ครบ",
                           **base)
     if not candidates:
         return ItemResult(status=Status.missing, reason=f"ไม่พบในเว็บไซต์ (ตรวจ {pages} หน้า)", **base)
     verdicts = [_judge(c, rule, rules, readings, hosts, as_of_fy) for c in candidates]
-    verdicts.sort(key=lambda v: (_RANK[v.status], -_HOW[v.candidate.how], -v.candidate.specificity))
+    # the URL last: the evidence a clerk pastes does not depend on the order pages came back
+    verdicts.sort(key=lambda v: (_RANK[v.status], -_HOW[v.candidate.how], -v.candidate.specificity,
+                                 v.candidate.url))
     best = verdicts[0].status
     chosen = [v for v in verdicts if v.status is best]
     evidence: dict[str, Evidence] = {}
@@ -173,10 +183,11 @@ def _band(rules: RuleSet, score: float) -> str:
 
 def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.date,
              site_error: str = "", partial: bool = False, site_id: str = "",
-             hosts: tuple[str, ...] = ()) -> CheckResult:
+             hosts: tuple[str, ...] = (), rendered: int = 0, unrendered: str = "") -> CheckResult:
     """The result of one site. `hosts`: the site's addresses (home, where it redirected);
     `partial`: a budget stopped the crawl before it had looked everywhere; `site_error`: the
-    site could not be crawled at all."""
+    site could not be crawled at all; `rendered`: pages read through the browser;
+    `unrendered`: why a page that needed the browser was read without it."""
     pages = sum(1 for r in readings.values() if not r.error)
     groups: dict[str, dict[str, list[Candidate]]] = {item.code: {} for item in rules.items}
     for reading in readings.values():
@@ -189,13 +200,14 @@ def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.
     else:
         hosts = hosts or (home,)
         items = [evaluate_item(r, rules, [_merge(g) for g in groups[r.code].values()], readings,
-                               hosts, pages, partial, fiscal_year(as_of)) for r in rules.items]
+                               hosts, pages, partial, fiscal_year(as_of), unrendered) for r in rules.items]
     score = round(100 * sum(i.status is Status.found for i in items) / len(items), 2)
-    status = "unreachable" if site_error else ("partial" if partial else "ok")
-    failures = [Failure(url=r.url, error=r.error, http_status=r.http_status)
-                for r in readings.values() if r.error]
+    status = "unreachable" if site_error else ("partial" if partial or unrendered else "ok")
+    failures = [Failure(url=r.url, error=r.error, http_status=r.http_status)  # by URL: runs compare
+                for r in sorted(readings.values(), key=lambda r: r.url) if r.error]
     return CheckResult(site=SiteInfo(id=site_id, url=home, status=status, pages_fetched=pages,
-                                     error=site_error), failures=failures,
+                                     pages_rendered=rendered, error=site_error or unrendered),
+                       failures=failures,
                        rules=RulesInfo(year=rules.year, items=len(rules.items)), as_of=as_of,
                        score=score, band=_band(rules, score), items=items)
 

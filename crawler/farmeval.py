@@ -5,16 +5,23 @@ from collections import Counter
 from urllib.parse import urldefrag, urlparse
 
 from .models import CheckResult, FarmTruth, Status
+from .render import hash_route
+
+
+def _route(url: str) -> str:
+    """The URL without its fragment, unless that is an app's route ("/#/ita/o12": a page)."""
+    return url if hash_route(url) else urldefrag(url)[0]
 
 
 def _same_evidence(ours: str, truth: str) -> bool:
     """Truth URLs are site paths ("/ita/o1.html") or absolute URLs for other hosts; a fragment
-    ("#gid=0") names a part of the same document."""
-    ours, truth = urldefrag(ours)[0], urldefrag(truth)[0]
+    ("#gid=0") names a part of the same document, a hash route ("#/ita") a page of its own."""
+    ours, truth = _route(ours), _route(truth)
     if urlparse(truth).scheme:
         return ours.rstrip("/") == truth.rstrip("/")
     parsed = urlparse(ours)
-    path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    path = parsed.path + (f"?{parsed.query}" if parsed.query else "") + \
+        (f"#{parsed.fragment}" if parsed.fragment else "")
     return path == truth or path.rstrip("/") == truth.rstrip("/") or \
         (truth.endswith("/") and path in (truth + "index.html", truth + "index.htm"))
 
@@ -24,15 +31,20 @@ def score(truth: FarmTruth, results: dict[str, CheckResult]) -> dict:
     total = right = found_as_missing = evidence_ok = evidence_n = 0
     confusion: Counter[tuple[str, str]] = Counter()
     per_item: dict[str, Counter] = {}
+    per_site: dict[str, dict] = {}
     mismatches = []
     for sid, site in truth.sites.items():
         result = results.get(sid)
         ours = {i.code: i for i in result.items} if result else {}
+        per_site[sid] = {"right": 0, "items": len(site.items),
+                         "pages_fetched": result.site.pages_fetched if result else 0,
+                         "pages_rendered": result.site.pages_rendered if result else 0}
         for code, t in site.items.items():
             mine = ours.get(code)
             got = mine.status if mine else Status.unverified
             total += 1
             right += got is t.status
+            per_site[sid]["right"] += got is t.status
             confusion[(t.status.value, got.value)] += 1
             c = per_item.setdefault(code, Counter())
             c["tp"] += got is Status.found and t.status is Status.found
@@ -60,6 +72,9 @@ def score(truth: FarmTruth, results: dict[str, CheckResult]) -> dict:
             "per_item": dict(sorted(items.items(), key=lambda kv: _code_key(kv[0]))),
             "confusion": {f"{a}->{b}": n for (a, b), n in sorted(confusion.items())},
             "pages_fetched": sum(r.site.pages_fetched for r in results.values()),
+            "pages_rendered": sum(r.site.pages_rendered for r in results.values()),
+            "per_site": {sid: {"status_accuracy": _ratio(s.pop("right"), s.pop("items")), **s}
+                         for sid, s in per_site.items()},
             "mismatches": mismatches}
 
 

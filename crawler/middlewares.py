@@ -1,56 +1,66 @@
-"""Downloader middleware: the network-safety policy."""
+"""Downloader middleware: the network-safety policy on every request and redirect hop."""
 from __future__ import annotations
 
 import ipaddress
-import os
-import socket
-from urllib.parse import urlparse
-
-from scrapy.utils.defer import deferred_to_future
-from twisted.internet.threads import deferToThread
+import logging
+from urllib.parse import urljoin, urlparse
 
 from .errors import Blocked
+from .resolver import SafeResolver, allowed_from, allowed_networks, permitted, refused
 
-
-def allowed_networks(value: str | None) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """Parse OIT_ALLOW_NETWORKS ("127.0.0.1/32,10.0.0.0/8"); raises ValueError on a bad CIDR."""
-    return [ipaddress.ip_network(part.strip(), strict=False)
-            for part in (value or "").split(",") if part.strip()]
+__all__ = ["NetworkSafetyMiddleware", "allowed_networks"]
+logger = logging.getLogger(__name__)
 
 
 class NetworkSafetyMiddleware:
-    """Only http(s) to public addresses, checked after DNS resolution and on every redirect hop.
-    `OIT_ALLOW_NETWORKS` (environment or setting) lets exactly the listed networks through."""
+    """Only http(s); addresses are checked where the connection is made (`SafeResolver`), so this
+    refuses what needs no lookup: other schemes (also as a redirect target), literal addresses
+    outside the policy, hosts the resolver already refused. `OIT_ALLOW_NETWORKS` (environment or
+    setting) lets exactly the listed networks through."""
 
     def __init__(self, allowed):
         self.allowed = allowed
-        self._cache: dict[str, list[str]] = {}
+        self._resolver_ok = False
 
     @classmethod
     def from_crawler(cls, crawler):
-        value = os.environ.get("OIT_ALLOW_NETWORKS") or crawler.settings.get("OIT_ALLOW_NETWORKS")
-        return cls(allowed_networks(value))
+        return cls(allowed_from(crawler.settings))
 
-    def _public_or_allowed(self, address: str) -> bool:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        return any(ip in net for net in self.allowed) or ip.is_global
+    def _check_resolver(self) -> None:
+        """Fail closed: without the checking resolver every host name could reach anywhere."""
+        from twisted.internet import reactor
 
-    async def process_request(self, request):
+        if not isinstance(reactor.nameResolver, SafeResolver):
+            logger.error("network safety: TWISTED_DNS_RESOLVER is not crawler.resolver.SafeResolver; "
+                         "nothing is fetched")
+            raise Blocked("DNS resolver without the network-safety check")
+        self._resolver_ok = True
+
+    def process_request(self, request):
         parsed = urlparse(request.url)
         if parsed.scheme == "data":  # internal bookkeeping requests, never sent on the network
             return None
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise Blocked(f"scheme not allowed: {parsed.scheme}")
+        if not self._resolver_ok:
+            self._check_resolver()
         host = parsed.hostname
-        addresses = self._cache.get(host)
-        if addresses is None:
-            try:
-                infos = await deferred_to_future(deferToThread(
-                    socket.getaddrinfo, host, parsed.port or 443, 0, socket.SOCK_STREAM))
-            except socket.gaierror:
-                return None  # let the downloader report the DNS failure as such
-            addresses = self._cache[host] = sorted({info[4][0] for info in infos})
-        bad = [a for a in addresses if not self._public_or_allowed(a)]
-        if bad:
-            raise Blocked(f"non-public address {bad[0]} for {host}")
+        try:
+            literal = ipaddress.ip_address(host)
+        except ValueError:
+            if host in refused:  # the retry of a refused host: no second lookup
+                raise Blocked(f"non-public address {refused[host]} for {host}") from None
+            return None
+        if not permitted(str(literal), self.allowed):
+            raise Blocked(f"non-public address {host}")
         return None
+
+    def process_response(self, request, response):
+        """A redirect to another scheme (file:, ftp:...) is not followed by Scrapy but handed on
+        as the page: it is a refused hop, not an empty page that could pass as evidence."""
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            target = urlparse(urljoin(request.url, location.decode("latin-1")))
+            if target.scheme not in ("http", "https"):
+                raise Blocked(f"redirect to scheme not allowed: {target.scheme}")
+        return response

@@ -55,6 +55,9 @@ class ItemRule(_Strict):
     freshness: Freshness
     expect: str = Field(min_length=1)  # what an assessor expects to see: the hint for fixing
     must_work: bool = False  # an online channel (E-Service, complaint form) must answer now
+    # the period may show anywhere in the evidence, not only in its title: an ethics code of 2564
+    # with this year's activities in its body is current
+    years_anywhere: bool = False
 
 
 class Band(_Strict):
@@ -125,6 +128,7 @@ class Page(BaseModel):
     text: str = ""  # normalised body text (capped)
     links: list[Link] = []
     scanned: bool = False  # a PDF without a text layer
+    ocr: bool = False  # its text was read from the images of a scanned PDF (--ocr)
 
 
 # ---------------------------------------------------------------- what classification learns
@@ -153,6 +157,7 @@ class Reading(BaseModel):
     error: str = ""
     http_status: int | None = None
     scanned: bool = False
+    ocr: bool = False
     head_years: list[YearSpan] = []  # in the title / first lines
     body_years: list[YearSpan] = []  # anywhere in the main text
     name_years: list[YearSpan] = []  # in the file name (all a scanned document tells)
@@ -187,7 +192,8 @@ class SiteInfo(BaseModel):
     url: str
     status: str  # ok | partial | unreachable
     pages_fetched: int
-    error: str = ""  # failure class when unreachable
+    pages_rendered: int = 0  # of those, pages read through the browser (built by JavaScript)
+    error: str = ""  # failure class when unreachable; why a page was not rendered when partial
 
 
 class RulesInfo(BaseModel):

@@ -24,6 +24,9 @@ SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
+# Addresses are checked where connections are made, after DNS (crawler.resolver): a host cannot
+# pass the network-safety check with one address and be connected to at another.
+TWISTED_DNS_RESOLVER = "crawler.resolver.SafeResolver"
 RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 6
 HTTPERROR_ALLOW_ALL = True  # a 404 is an answer (a broken evidence link), not an error to hide
@@ -39,11 +42,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.NetworkSafetyMiddleware": 50,
 }
 
+# Chromium for pages built by JavaScript (crawler.render decides which): a path or a command name;
+# unset, Debian's `chromium`. Found nowhere, those pages are read as bytes and said so.
+OIT_BROWSER = os.environ.get("OIT_BROWSER", "")
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000  # ms
+
 # Per-site budget of the focused crawl.
 OIT_MAX_PAGES = 250
 OIT_MAX_DEPTH = 6
 OIT_SITE_SECONDS = 300
 OIT_MAX_QUERY_VARIANTS = 15  # query strings fetched per path (calendar and search traps)
+OIT_OCR = False  # read scanned PDFs with Tesseract's Thai model (`--ocr`; slower, needs tesseract-ocr-tha)
 
 # The history database of a run (set by `oit crawl`; unset: results are not stored).
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}

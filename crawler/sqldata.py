@@ -15,7 +15,7 @@ from pathlib import Path
 from .models import (Agency, AgencyResult, CheckResult, Evidence, Failure, ItemResult, Run, RulesInfo,
                      SiteInfo, Status)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIGRATIONS = {
     1: """
     CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL,
@@ -40,6 +40,7 @@ MIGRATIONS = {
         error TEXT NOT NULL, http_status INTEGER);
     CREATE INDEX failures_run ON failures (run_id, agency_id);
     """,
+    2: "ALTER TABLE site_results ADD COLUMN pages_rendered INTEGER NOT NULL DEFAULT 0",
 }
 _RESULT_TABLES = ("site_results", "item_results", "evidence", "failures")
 
@@ -47,6 +48,7 @@ _RESULT_TABLES = ("site_results", "item_results", "evidence", "failures")
 class DataStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # a fresh machine has no out/ yet
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -101,9 +103,9 @@ class DataStore:
             for table in _RESULT_TABLES:
                 self.db.execute(f"DELETE FROM {table} WHERE run_id=? AND agency_id=?", (run_id, agency_id))
             s = result.site
-            self.db.execute("INSERT INTO site_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.db.execute("INSERT INTO site_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (run_id, agency_id, s.url, s.status, s.pages_fetched, s.error, result.score,
-                             result.band, result.as_of.isoformat(), result.rules.items, _now()))
+                             result.band, result.as_of.isoformat(), result.rules.items, _now(), s.pages_rendered))
             for pos, item in enumerate(result.items):
                 self.db.execute("INSERT INTO item_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 (run_id, agency_id, item.code, pos, item.name, item.status.value, item.reason,
@@ -161,13 +163,14 @@ class DataStore:
                 evidence=evidence.get((r["agency_id"], r["code"]), []), hint=r["hint"] or "",
                 years_seen=json.loads(r["years_seen"] or "[]"), years_needed=json.loads(r["years_needed"] or "[]")))
         out = []
-        for r in self.db.execute("SELECT a.*, s.url AS site_url, s.status AS site_status, s.pages_fetched, "
+        for r in self.db.execute("SELECT a.*, s.url AS site_url, s.status AS site_status, s.pages_fetched, s.pages_rendered, "
                                  "s.error, s.score, s.band, s.as_of AS site_as_of, s.rules_items "
                                  "FROM run_agencies a JOIN site_results s USING (run_id, agency_id) "
                                  "WHERE a.run_id=? ORDER BY a.rowid", (run_id,)):
             result = CheckResult(
                 site=SiteInfo(id=r["agency_id"], url=r["site_url"], status=r["site_status"],
-                              pages_fetched=r["pages_fetched"], error=r["error"] or ""),
+                              pages_fetched=r["pages_fetched"], pages_rendered=r["pages_rendered"],
+                              error=r["error"] or ""),
                 rules=RulesInfo(year=run.rules_year, items=r["rules_items"]), as_of=r["site_as_of"],
                 score=r["score"], band=r["band"], items=items.get(r["agency_id"], []),
                 failures=failures.get(r["agency_id"], []))

@@ -33,14 +33,24 @@ _TABLE = str.maketrans({
 # Decomposed sara am (nikhahit + sara aa), with the tone mark on either side of the nikhahit;
 # stored correctly as consonant + tone + sara am.
 _SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+# A tone mark typed before its above vowel ("ท่ี" for "ที่") looks the same on screen and in PDFs;
+# stored vowel first. NFC does not do it: the above vowels have combining class 0.
+_TONE_BEFORE_VOWEL = re.compile("[\u0e48-\u0e4c]+[\u0e31\u0e34-\u0e37][\u0e31\u0e34-\u0e37\u0e48-\u0e4c]*")
 _SPACES = re.compile(r"\s+")  # every Unicode space, NBSP included
+
+
+def _vowels_first(m: re.Match) -> str:
+    return "".join(sorted(m.group(), key=lambda ch: ch >= "\u0e48"))  # stable: tones keep their order
 
 
 def normalize(text: str) -> str:
     """Canonical form for comparisons; idempotent."""
-    text = _SARA_AM.sub("\\1\\2\u0e33", text.translate(_TABLE))
+    # sara e typed twice renders as sara ae ("เเผน" for "แผน")
+    text = _SARA_AM.sub("\\1\\2\u0e33", text.translate(_TABLE)).replace("\u0e40\u0e40", "\u0e41")
     # lower() before NFC so composed results are final (a second pass changes nothing)
     text = unicodedata.normalize("NFC", text.lower())
+    while _TONE_BEFORE_VOWEL.search(text):  # NFC may bring a tone back before a vowel: until none
+        text = unicodedata.normalize("NFC", _TONE_BEFORE_VOWEL.sub(_vowels_first, text))
     return _SPACES.sub(" ", text).strip()
 
 

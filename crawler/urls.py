@@ -67,3 +67,18 @@ def url_kind(url: str) -> str:
     """What a URL most likely points at, from its file extension ('html' when unsure)."""
     ext = posixpath.splitext(urlparse(url).path.lower())[1]
     return _DOC_EXT.get(ext, "html")
+
+
+# Where agencies keep evidence off their own site; none of it can be read by the crawler.
+_EXTERNAL = {"drive.google.com": "ไฟล์บน Google Drive", "docs.google.com": "เอกสาร Google Docs",
+             "sites.google.com": "หน้า Google Sites", "forms.gle": "แบบฟอร์ม Google",
+             "facebook.com": "โพสต์ Facebook", "fb.com": "โพสต์ Facebook", "fb.watch": "วิดีโอ Facebook",
+             "bit.ly": "ลิงก์ย่อ", "shorturl.at": "ลิงก์ย่อ", "tinyurl.com": "ลิงก์ย่อ", "cutt.ly": "ลิงก์ย่อ",
+             "rb.gy": "ลิงก์ย่อ", "is.gd": "ลิงก์ย่อ", "t.ly": "ลิงก์ย่อ", "s.id": "ลิงก์ย่อ", "goo.gl": "ลิงก์ย่อ"}
+
+
+def external_kind(url: str) -> str:
+    """What an off-site evidence link is, in Thai ("ไฟล์บน Google Drive", "ลิงก์ย่อ"), or ""."""
+    host = (urlparse(url).hostname or "").removeprefix("www.").removeprefix("m.")
+    return _EXTERNAL.get(host, "")
+

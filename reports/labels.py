@@ -64,6 +64,15 @@ SITE_ERRORS = {  # failure classes of crawler.models.Page.error / SiteInfo.error
     "timeout": "เว็บไซต์ไม่ตอบสนองภายในเวลาที่กำหนด",
     "http": "เว็บไซต์ตอบกลับด้วยข้อผิดพลาด (HTTP)",
     "blocked": "ที่อยู่นี้ถูกปิดกั้นตามการตั้งค่าความปลอดภัยเครือข่าย",
+    "no-browser": "บางหน้าสร้างด้วย JavaScript แต่เครื่องนี้ไม่มีเบราว์เซอร์ Chromium ให้เปิด",
+    "too-large": "ไฟล์หรือหน้าเว็บใหญ่เกินขนาดที่กำหนด (รวมไฟล์บีบอัดที่ขยายได้มหาศาล)",
+    "redirect-loop": "หน้าเว็บส่งต่อ (redirect) วนซ้ำไม่สิ้นสุด",
+    "too-many-redirects": "หน้าเว็บส่งต่อ (redirect) หลายทอดเกินกำหนด",
+    "trap": "หน้าปฏิทินหรือหน้าค้นหาที่สร้าง URL ได้ไม่สิ้นสุด ตรวจเพียงบางส่วน",
+    "robots": "robots.txt ของเว็บไซต์ไม่อนุญาตให้ตรวจ",
+    "truncated": "เซิร์ฟเวอร์ส่งข้อมูลมาไม่ครบ",
+    "ignored": "ข้ามไม่ดึงข้อมูล",
+    "soft404": "ลิงก์พาไปหน้าแรกแทนหน้าที่ต้องการ (ไม่พบหน้า)",
 }
 
 COLUMNS_TH = {  # Thai headers of the spreadsheet columns (reports.csvreport names them in English)
@@ -89,6 +98,12 @@ COLUMNS_TH = {  # Thai headers of the spreadsheet columns (reports.csvreport nam
 
 def site_error_text(error: str) -> str:
     """Thai explanation of a site failure class; unknown classes are shown as they are."""
+    if error.startswith("render-"):  # crawler.spiders.oit: the browser failed on a JavaScript page
+        return f"บางหน้าสร้างด้วย JavaScript และเบราว์เซอร์เปิดไม่ได้ ({site_error_text(error[7:])})"
+    if error.startswith("http-"):  # http-404, http-503...
+        return f"{SITE_ERRORS['http']} {error[5:]}"
+    if error.startswith("parse-error"):
+        return "อ่านเนื้อหาหน้านี้ไม่ได้"
     return SITE_ERRORS.get(error, error or "ไม่ทราบสาเหตุ")
 
 

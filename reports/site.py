@@ -51,6 +51,9 @@ class Stats:
     below: int = 0
     unreachable: int = 0
     counts: Counter = field(default_factory=Counter)
+    external: int = 0  # evidence links outside the agencies' own sites: to be checked by hand
+    external_agencies: int = 0
+    rendered: int = 0  # pages that needed the browser
 
 
 def write(report: RunReport, out_dir: Path, generated_at: dt.datetime | None = None,
@@ -110,6 +113,8 @@ def _stats(rows: list[Row]) -> Stats:
         agencies=len(rows), mean=fmean(scores) if scores else None,
         mean_reachable=fmean(reachable) if reachable else None,
         below=sum(r.low or r.down for r in rows), unreachable=sum(r.down for r in rows), counts=counts,
+        external=sum(r.external for r in rows), external_agencies=sum(bool(r.external) for r in rows),
+        rendered=sum(r.ar.result.site.pages_rendered for r in rows),
     )
 
 

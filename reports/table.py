@@ -62,6 +62,7 @@ def render(result: CheckResult, console: Console) -> None:
         line.append(f"{lab.th} {counts[status]}", style=lab.rich)
     line.append(
         f" · ดึงข้อมูล {site.pages_fetched} หน้า"
-        f" · เว็บไซต์: {labels.SITE_STATUS.get(site.status, site.status)}"
+        + (f" (เปิดด้วยเบราว์เซอร์ {site.pages_rendered} หน้า)" if site.pages_rendered else "")
+        + f" · เว็บไซต์: {labels.SITE_STATUS.get(site.status, site.status)}"
     )
     console.print(line)

@@ -3,7 +3,8 @@
     python samples/generate.py OUT --sites N [--seed S] [--changed]
 
 builds a farm in the labelled-farm format (DESIGN.md) with N sites (1..10,000) made from the
-bundled farm's sites, taken round-robin as templates (site ids `g0001-abt-donkaew`, ...). Files
+bundled farm's server-rendered sites (not those JavaScript builds), taken round-robin as templates
+(site ids `g0001-abt-donkaew`, ...). Files
 are hard links to the bundled files (copies where linking is impossible); their bytes are never
 decoded or rewritten, so the TIS-620/windows-874 pages stay as they are.
 
@@ -36,6 +37,9 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+from crawler.render import built_by_javascript  # noqa: E402
 
 BUNDLED = Path(__file__).resolve().parent / "farm"
 MARKER = "generated.json"
@@ -236,6 +240,8 @@ def load_templates(farm: Path = BUNDLED) -> tuple[dict, tuple[Template, ...]]:
     templates = []
     for sid, site in truth["sites"].items():
         root = farm / sid
+        if built_by_javascript(root):  # its evidence sits in app routes and JSON data the
+            continue  # generator cannot remove or relink; and thousands of sites measure the crawler
         files, dirs = [], []
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.farm import load_truth, serve
+from crawler.render import built_by_javascript
 from crawler.models import CheckResult, Status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,13 @@ def test_eval_meets_the_bar(farm, sites, tmp_path):
     assert m["status_accuracy"] >= 0.95, m["mismatches"]
     assert m["found_reported_missing"] == 0, m["mismatches"]
     assert "item-status accuracy" in proc.stdout and "O28" in proc.stdout
+    # the browser: every JavaScript-built site needs it and reaches the bar; the others (almost) never
+    js = {sid for sid in m["per_site"] if built_by_javascript(farm / sid)}
+    assert len(js) >= 2
+    assert all(m["per_site"][sid]["pages_rendered"] for sid in js)
+    assert sum(m["per_site"][s]["status_accuracy"] for s in js) / len(js) >= 0.90
+    # a server-rendered site may have one JavaScript widget page (a calendar that says "loading")
+    assert all(s["pages_rendered"] <= 1 for sid, s in m["per_site"].items() if sid not in js)
 
 
 def test_a_bad_network_allow_list_is_one_clear_line():

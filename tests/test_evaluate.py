@@ -105,11 +105,14 @@ def test_broken_link_is_not_evidence_and_is_named():
     assert HOME + "gone.pdf" in items["O8"].reason
 
 
-def test_external_document_is_unverified_with_its_host():
-    items = check({"/": (200, '<a href="https://drive.google.com/file/d/x">มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน</a>')})
-    assert items["O27"].status is Status.unverified
-    assert "drive.google.com" in items["O27"].reason
+def test_external_evidence_is_unverified_and_says_what_and_where():
+    items = check({"/": (200, '<a href="https://drive.google.com/file/d/x">มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน</a>'
+                              '<a href="https://bit.ly/3abc">แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ 2568</a>'
+                              '<a href="https://www.facebook.com/abt/posts/1">ข่าวประชาสัมพันธ์ 15 ม.ค. 2568</a>')})
+    assert {items[c].status for c in ("O27", "O25", "O4")} == {Status.unverified}
+    assert "Google Drive" in items["O27"].reason and "https://drive.google.com/file/d/x" in items["O27"].reason
     assert items["O27"].evidence[0].url == "https://drive.google.com/file/d/x"
+    assert "ลิงก์ย่อ" in items["O25"].reason and "Facebook" in items["O4"].reason
 
 
 def test_current_evidence_wins_over_an_old_one():

@@ -46,6 +46,15 @@ def test_image_link_uses_alt_then_file_name():
     assert links["nogift.html"].text == "no gift policy 2568"
 
 
+def test_image_link_with_a_meaningless_image_name_uses_the_name_of_its_target():
+    links = _links("""<a href="/ita/ita-2568.html"><img src="/img/banner01.png"></a>
+      <a href="/index.php?id=7"><img src="/img/IMG_20240115_0931.jpg"></a>
+      <a href="/page.php?id=3" title="แผนปฏิบัติการป้องกันการทุจริต"><img src="/img/banner02.png"></a>""")
+    assert links["ita-2568.html"].text == "ita 2568" and links["ita-2568.html"].image
+    assert links["index.php?id=7"].text == "img 20240115 0931"  # neither says more: the image's own
+    assert links["page.php?id=3"].text == "แผนปฏิบัติการป้องกันการทุจริต"  # the link's title says most
+
+
 def test_embedded_documents_and_frames_are_links():
     links = _links("""<title>แผนพัฒนาท้องถิ่น</title><iframe src="/files/plan.pdf"></iframe>
       <frameset><frame src="menu.html"></frameset>""")

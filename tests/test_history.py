@@ -32,7 +32,7 @@ def result(a: Agency, statuses: dict[str, Status] | None = None, site: str = "ok
         items.append(ItemResult(code=f"O{n}", name=f"รายการ {n}", status=status, evidence=ev,
                                 reason="พบ" if status is Status.found else "ไม่พบ", years_needed=[2568]))
     score = round(100 * sum(i.status is Status.found for i in items) / 28, 2)
-    return CheckResult(site=SiteInfo(id=a.id, url=a.url, status=site, pages_fetched=20),
+    return CheckResult(site=SiteInfo(id=a.id, url=a.url, status=site, pages_fetched=20, pages_rendered=3),
                        rules=RulesInfo(year=2568, items=28), as_of=AS_OF, score=score, band="A", items=items,
                        failures=[Failure(url=f"{a.url}gone.pdf", error="http-404", http_status=404)])
 
@@ -75,6 +75,22 @@ def test_recording_is_all_or_nothing(tmp_path, monkeypatch):
         store.record(run.id, "a1.go.th", broken)
     for table in ("site_results", "item_results", "evidence", "failures"):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_a_database_of_the_first_schema_is_migrated_and_keeps_its_runs(tmp_path):
+    from crawler.sqldata import MIGRATIONS
+
+    old = sqlite3.connect(tmp_path / "h.sqlite")
+    old.executescript(MIGRATIONS[1] + "; CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+                      "INSERT INTO meta VALUES ('schema_version', '1');"
+                      "INSERT INTO runs VALUES (1, '2025-03-20T01:00:00', '2025-03-20T02:00:00', 'complete',"
+                      " 2568, '2025-03-20', NULL);")
+    old.close()
+    store = DataStore(tmp_path / "h.sqlite")
+    assert [r.id for r in store.runs()] == [1]
+    columns = {row[1] for row in store.db.execute("PRAGMA table_info(site_results)")}
+    assert "pages_rendered" in columns
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_schema_is_versioned(tmp_path):

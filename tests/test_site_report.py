@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 from html.parser import HTMLParser
 from pathlib import Path
 from statistics import fmean
@@ -76,7 +77,8 @@ def make_result(aid: str, plan) -> CheckResult:
     score = round(100 * sum(i.status is Status.found for i in items) / 28, 2)
     return CheckResult(
         site=SiteInfo(url=f"https://www.{aid}/", status="unreachable" if down else "ok",
-                      pages_fetched=0 if down else 64, error="timeout" if down else ""),
+                      pages_fetched=0 if down else 64, pages_rendered=0 if down else 3,
+                      error="timeout" if down else ""),
         rules=RulesInfo(year=2568, items=28), as_of=dt.date(2025, 3, 15), score=score,
         band=next(b.band for b in RULES.bands if score >= b.min), items=items,
     )
@@ -267,6 +269,17 @@ def test_agency_page_counts_external_and_unverified_evidence(built):
     text = " ".join(page.split())
     assert "ตรวจสอบไม่ได้ <b>1</b> รายการ" in text  # O12 in Google Drive
     assert "หลักฐานอยู่นอกเว็บไซต์หลัก (เช่น Google Drive, Facebook) <b>1</b> ลิงก์" in text
+    assert "ดึงข้อมูล 64 หน้า (เปิดด้วยเบราว์เซอร์ 3 หน้า)" in text
+
+
+def test_overview_totals_what_needs_a_look_by_hand(built):
+    report, out = built
+    text = " ".join((out / "index.html").read_text(encoding="utf-8").split())
+    reachable = [a for a in report.agencies if a.result.site.status != "unreachable"]
+    external = sum(urlsplit(e.url).hostname != urlsplit(a.agency.url).hostname for a in report.agencies
+                   for i in a.result.items for e in i.evidence)
+    assert f'<b id="external">{external}</b> ลิงก์' in text and external > 0
+    assert f'<b id="rendered">{3 * len(reachable)}</b> หน้า' in text
 
 
 def test_item_page_lists_who_misses_it_and_how_many_pass(built):

@@ -3,6 +3,9 @@ answered or the site's page/depth/time budget is spent. Yields one `CheckResult`
 
     scrapy crawl oit -a url=https://www.example.go.th/ -O result.jsonl
 
+Pages that JavaScript builds (app shells, hash routes, ITA lists that appear on a click) are
+read a second time through Chromium (see `render`); the rest never touch the browser.
+
 Each site keeps its own frontier (a priority heap) and hands Scrapy only as many requests as it
 may have in flight: requests already given to the downloader are served first-in first-out, so
 a frontier held back in the spider is what keeps "index pages and item links first" true.
@@ -19,14 +22,18 @@ from urllib.parse import urlparse
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet.threads import deferToThread
+from scrapy_playwright.page import PageMethod
 
-from .. import classify, extract, rules as rules_mod
+from .. import classify, extract, render, rules as rules_mod
 from ..errors import failure_class, retryable
 from ..evaluate import as_of_for, evaluate
 from ..models import CheckResult, Page, Reading, RuleSet, Status
 from ..urls import same_site, site_id, url_kind
 
 _EVAL_EVERY = 4  # pages between checks of "is every item answered?"
+_RECYCLE = 100  # pages rendered in one browser context before it is closed (Chromium grows)
 _order = itertools.count()  # ties in the frontier: first seen, first fetched
 
 
@@ -38,7 +45,7 @@ class SiteState:
     home_final: str = ""  # where the home page really is (a redirect back there is a soft 404)
     started: float = 0.0  # when the home page answered: the time budget runs from there
     seen: set[str] = field(default_factory=set)
-    frontier: list[tuple[int, int, str, int, str]] = field(default_factory=list)  # -priority, order, url, depth, via
+    frontier: list[tuple[int, int, str, int, str, bool]] = field(default_factory=list)  # -priority, order, url, depth, via, render
     inflight: int = 0
     requested: int = 0
     last: str = ""  # the last URL read, for the progress display
@@ -51,6 +58,9 @@ class SiteState:
     error: str = ""  # the home page could not be fetched
     done: bool = False  # every item answered: fetch nothing more
     cut: bool = False  # a page, depth or time budget stopped the crawl before the frontier ran out
+    rendered: int = 0  # pages read through the browser
+    unrendered: str = ""  # why a page that needed the browser was read without it
+    static: dict[str, Reading] = field(default_factory=dict)  # pages waiting for the browser, as bytes read
     finished: bool = False
 
 
@@ -73,6 +83,14 @@ class OitSpider(scrapy.Spider):
         self.sites: dict[str, SiteState] = {}
         self.no_robots = set(no_robots)
         self.waiting: list[SiteState] = []  # down sites, tried again at the end of the run
+        self.renders = 0  # render requests so far: which browser context a page goes to
+        self.open_pages: dict[str, int] = {}  # browser context -> pages open in it
+        self.warned = False
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        render.configure(settings)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -84,6 +102,10 @@ class OitSpider(scrapy.Spider):
         spider.site_seconds = s.getfloat("OIT_SITE_SECONDS")
         spider.max_variants = s.getint("OIT_MAX_QUERY_VARIANTS")
         spider.inflight = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        browser = s.get("PLAYWRIGHT_ABORT_REQUEST")
+        spider.browser = browser if isinstance(browser, render.Browser) else None
+        spider.agent = s.get("USER_AGENT")
+        spider.ocr = s.getbool("OIT_OCR")
         return spider
 
     async def start(self):
@@ -95,9 +117,11 @@ class OitSpider(scrapy.Spider):
 
     # ------------------------------------------------------------ frontier
 
-    def _push(self, st: SiteState, url: str, depth: int, priority: int, via: str = "") -> None:
+    def _push(self, st: SiteState, url: str, depth: int, priority: int, via: str = "",
+              rendered: bool = False) -> None:
         st.seen.add(url)
-        heapq.heappush(st.frontier, (-priority, next(_order), url, depth, via))
+        rendered = (rendered or render.hash_route(url)) and self.browser is not None
+        heapq.heappush(st.frontier, (-priority, next(_order), url, depth, via, rendered))
 
     def _release(self, st: SiteState):
         """Hand Scrapy the best requests of a site, as many as may be in flight."""
@@ -105,13 +129,40 @@ class OitSpider(scrapy.Spider):
             if st.requested >= self.max_pages or st.started and time.monotonic() - st.started > self.site_seconds:
                 st.cut = True
                 return
-            _, _, url, depth, via = heapq.heappop(st.frontier)
+            _, _, url, depth, via, rendered = heapq.heappop(st.frontier)
             st.inflight += 1
             st.requested += 1
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
-                                 meta={"site": st.id, "url": url, "oit_depth": depth, "via": via,
-                                       "download_slot": st.id,
-                                       "dont_obey_robotstxt": st.id in self.no_robots})
+            meta = {"site": st.id, "url": url, "oit_depth": depth, "via": via, "download_slot": st.id,
+                    "dont_obey_robotstxt": st.id in self.no_robots}
+            if rendered:
+                yield self._render_request(url, meta)
+            else:
+                yield scrapy.Request(url, callback=self.parse_ocr if self.ocr else self.parse,
+                                     errback=self.failed, dont_filter=True, meta=meta)
+
+    def _render_request(self, url: str, meta: dict) -> scrapy.Request:
+        """The page again, through Chromium. Contexts are used for `_RECYCLE` pages, then closed."""
+        context = f"render-{self.renders // _RECYCLE}"
+        self.renders += 1
+        self.open_pages[context] = self.open_pages.get(context, 0) + 1
+        return scrapy.Request(url, callback=self.parse_rendered, errback=self.render_failed, dont_filter=True,
+                              meta={**meta, "playwright": True, "playwright_include_page": True,
+                                    "playwright_context": context,
+                                    "playwright_context_kwargs": {"user_agent": self.agent,
+                                                                  "ignore_https_errors": True,
+                                                                  "service_workers": "block"},
+                                    "playwright_page_init_callback": self.browser.prepare,
+                                    "playwright_page_methods": [PageMethod(render.expand)]})
+
+    async def _close_page(self, meta: dict) -> None:
+        page, context = meta.get("playwright_page"), meta["playwright_context"]
+        self.open_pages[context] -= 1
+        if page is None:
+            return
+        await page.close()
+        if not self.open_pages[context] and context != f"render-{self.renders // _RECYCLE}":
+            del self.open_pages[context]
+            await page.context.close()
 
     def _after(self, st: SiteState):
         """After each response of a site: more requests, a second pass over what failed for a
@@ -142,24 +193,54 @@ class OitSpider(scrapy.Spider):
 
     # ------------------------------------------------------------ callbacks
 
-    def parse(self, response):
+    async def parse_rendered(self, response):
+        await self._close_page(response.meta)
+        self.sites[response.meta["site"]].rendered += 1
+        for out in self.parse(response):
+            yield out
+
+    async def render_failed(self, failure):
+        """The browser could not show the page: what the bytes said stands (when they were read)."""
+        meta = failure.request.meta
+        await self._close_page(meta)
+        st = self.sites[meta["site"]]
+        st.inflight -= 1
+        st.unrendered = st.unrendered or f"render-{failure_class(failure)}"
+        self.logger.warning("cannot render %s: %s", meta["url"], failure.value)
+        st.readings[meta["url"]] = st.static.pop(meta["url"], None) or Reading(
+            url=meta["url"], kind="html", error=st.unrendered)
+        for out in self._after(st):
+            yield out
+
+    async def parse_ocr(self, response):
+        """With --ocr: documents are read in a thread (Tesseract takes seconds a page)."""
+        try:
+            fields = await deferred_to_future(deferToThread(self._fields, response))
+        except Exception:  # reported by parse, as for any page that cannot be read
+            fields = None
+        for out in self.parse(response, fields):
+            yield out
+
+    def _fields(self, response) -> dict:
+        return extract.read(response.url, response.headers.get("Content-Type", b"").decode("latin-1"),
+                            response.body, ocr=self.ocr)
+
+    def parse(self, response, fields: dict | None = None):
         meta = response.meta
         st = self.sites[meta["site"]]
         st.inflight -= 1
         try:
-            self._read(st, response)
+            self._read(st, response, fields or self._fields(response))
         except Exception as exc:  # one odd page never stops the site: it is a failure of its own
             self.logger.exception("cannot read %s", response.url)
             st.readings[meta["url"]] = Reading(url=meta["url"], kind=url_kind(meta["url"]),
                                                error=f"parse-error {type(exc).__name__}")
         yield from self._after(st)
 
-    def _read(self, st: SiteState, response) -> None:
+    def _read(self, st: SiteState, response, fields: dict) -> None:
         meta = response.meta
-        page = Page(url=meta["url"], depth=meta["oit_depth"],
-                    via=meta["via"], http_status=response.status,
-                    **extract.read(response.url, response.headers.get("Content-Type", b"").decode("latin-1"),
-                                   response.body))
+        page = Page(url=meta["url"], depth=meta["oit_depth"], via=meta["via"], http_status=response.status,
+                    **fields)
         redirected = bool(meta.get("redirect_urls"))
         if response.status >= 400:
             page.error = f"http-{response.status}"
@@ -177,9 +258,29 @@ class OitSpider(scrapy.Spider):
         st.seen.add(response.url)
         st.last = page.url
         reading = classify.read(page, self.matcher, st.nav if page.depth else frozenset())
+        if not meta.get("playwright") and self._needs_browser(st, page, reading, response.body):
+            st.static[page.url] = reading  # stands if the browser fails
+            self._push(st, page.url, page.depth, classify.P_INDEX + 100, page.via, rendered=True)
+            return
+        st.static.pop(page.url, None)
         st.readings[page.url] = reading
         if not page.error:
             self._follow(st, page, reading)
+
+    def _needs_browser(self, st: SiteState, page: Page, reading: Reading, body: bytes) -> bool:
+        important = reading.index or any(c.url == page.url for c in reading.candidates)
+        if not render.needs_browser(page, body, important):
+            return False
+        if not self.browser:
+            self._unrendered(st)
+        return bool(self.browser)
+
+    def _unrendered(self, st: SiteState) -> None:
+        st.unrendered = "no-browser"
+        if not self.warned:
+            self.warned = True
+            self.logger.warning("no Chromium: pages built by JavaScript are read as bytes only "
+                                "(install Debian's chromium or set OIT_BROWSER)")
 
     def failed(self, failure):
         request = failure.request
@@ -203,15 +304,18 @@ class OitSpider(scrapy.Spider):
             st.retry.append((page.url, page.depth, page.via))
 
     def _follow(self, st: SiteState, page: Page, reading: Reading) -> None:
-        if page.depth >= self.max_depth:
-            st.cut = st.cut or bool(page.links)
-            return
         for link in page.links:
             if link.url in st.seen or not same_site(link.url, st.hosts):
+                continue
+            if not self.browser and render.hash_route(link.url):
+                self._unrendered(st)
                 continue
             decision = classify.follow(page, reading, link, self.matcher, st.nav)
             # index and item links always go; the rest is where calendars and searches trap a crawl
             if decision and (decision[0] >= classify.P_INDEX_CHILD or not self._trap(st, link.url)):
+                if page.depth >= self.max_depth:  # a page it would have fetched lies beyond the limit
+                    st.cut = True
+                    return
                 self._push(st, link.url, page.depth + 1, *decision)
 
     def _trap(self, st: SiteState, url: str) -> bool:
@@ -233,12 +337,15 @@ class OitSpider(scrapy.Spider):
 
     def _result(self, st: SiteState) -> CheckResult:
         st.finished = True
+        for url, reading in st.static.items():  # the budget ran out before the browser got to them
+            st.readings.setdefault(url, reading)
         # cut by a budget with pages left, or a home page that links nowhere (built by JavaScript)
-        partial = (st.cut and bool(st.frontier) or st.inflight > 0 or len(st.readings) == 1 and not st.error) \
+        partial = (st.cut or st.inflight > 0 or len(st.readings) == 1 and not st.error) \
             and not self._all_found(st)
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
-                          partial=partial, site_id=st.id, hosts=st.hosts)
-        st.readings, st.frontier, st.seen, st.variants = {}, [], set(), {}  # computed once; memory stays flat
+                          partial=partial, site_id=st.id, hosts=st.hosts, rendered=st.rendered,
+                          unrendered=st.unrendered)
+        st.readings, st.frontier, st.seen, st.variants, st.static = {}, [], set(), {}, {}  # computed once; memory stays flat
         return result
 
     # ------------------------------------------------------------ safety net

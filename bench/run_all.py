@@ -1,0 +1,269 @@
+"""Run every benchmark and write bench/RESULTS.md.
+
+    python bench/run_all.py            # all of them (about an hour on 2 cores)
+    python bench/run_all.py --report   # only rewrite RESULTS.md from bench/out/*.json
+
+Each script runs in a process of its own and prints its figures; their JSON lands in bench/out/.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+import time
+
+import common
+
+SCRIPTS = ("accuracy", "profile_crawl", "efficiency", "throughput", "estimate", "memory")
+
+
+def run_scripts(failed: list[str]) -> dict:
+    seconds = {}
+    for name in SCRIPTS:
+        print(f"== {name}", flush=True)
+        started = time.monotonic()
+        args = ["--json", str(common.OUT / "profile.json")] if name == "profile_crawl" else []
+        code = subprocess.run([sys.executable, str(common.HERE / f"{name}.py"), *args]).returncode
+        seconds[name] = round(time.monotonic() - started)
+        if code:  # the other benchmarks still run; RESULTS.md names the one that failed
+            failed.append(name)
+    return seconds
+
+
+def _f(x, digits=1) -> str:
+    return "—" if x is None else f"{x:,.{digits}f}"
+
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(str(c) for c in row) + " |" for row in rows)]
+
+
+def report(meta: dict) -> str:
+    m = meta["machine"]
+    lines = ["# Benchmark results", "",
+             f"Written by `python bench/run_all.py` (`make bench`) on {meta['date']}; "
+             f"how to read them: [README.md](README.md).", "",
+             "## Machine", "",
+             f"- {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['os']}",
+             f"- Python {m['python']}, Scrapy {m['scrapy']}, Twisted {m['twisted']}",
+             f"- Load average (1, 5, 15 min) before: {m['load_average']}, after: {meta['load_after']}. "
+             "The machine is shared: absolute figures are noisy; each ratio compares runs made back to back "
+             "in the same run."]
+    if meta.get("seconds"):
+        total = sum(meta["seconds"].values())
+        lines += [f"- Durations: " + ", ".join(f"{k} {v // 60}m{v % 60:02d}s" for k, v in meta["seconds"].items())
+                  + f"; total {total // 60}m{total % 60:02d}s"]
+    if meta.get("note"):
+        lines += [f"- {meta['note']}"]
+    if meta.get("failed"):
+        lines += [f"- **Failed** (see the run's output): {', '.join(meta['failed'])}"]
+    lines += _targets() + _throughput() + _efficiency() + _memory() + _accuracy() + _profile() + _estimate()
+    notes = common.HERE / "notes.md"  # what the figures mean and what was done about them, by hand
+    if notes.is_file():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
+    return "\n".join(lines) + "\n"
+
+
+def _met(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def _targets() -> list[str]:
+    """The issue's three targets, judged on this run's figures."""
+    rows = []
+    t, e, mem = common.load("throughput"), common.load("efficiency"), common.load("memory")
+    if t:
+        for mode, r in t["modes"].items():
+            rows.append([f"throughput, {mode}: project / bare ≥ 0.7", f"{r['ratio']:.2f}", _met(r["ratio"] >= 0.7)])
+            if "lazy" in r:
+                lazy = r["lazy"]["pages_per_second"] / r["bare"]["pages_per_second"]
+                rows.append([f"throughput, {mode}, with the proposed open-site limit", f"{lazy:.2f}", _met(lazy >= 0.7)])
+    if e:
+        large = [r for r in e["rows"] if r["farm"].endswith("+archive")]
+        bfs_all = sum(r["bfs"]["total_sum"] for r in large)
+        bfs_acc = min(r["bfs"]["accuracy"] for r in large)
+        for spider, label in (("focused", "as shipped"), ("stopping", "with the proposed rules")):
+            share = sum(r[spider]["total_sum"] for r in large) / bfs_all
+            final = sum(r[spider]["final_sum"] for r in large) / sum(r["bfs"]["final_sum"] for r in large)
+            acc_ok = all(r[spider]["accuracy"] >= r["bfs"]["accuracy"] for r in large)
+            rows.append([f"focused crawl {label}: ≤ 30% of breadth-first requests, accuracy ≥ (large sites)",
+                         f"{share:.2f} of all requests ({final:.2f} to final answers); accuracy "
+                         f"{min(r[spider]['accuracy'] for r in large):.3f} vs {bfs_acc:.3f}",
+                         _met(share <= 0.3 and acc_ok)])
+    if mem:
+        last, first = mem["rows"][-1]["sites"], mem["rows"][0]["sites"]
+        rows.append([f"memory: {last:,} sites ≤ 1.5 × {first:,} sites (`oit crawl`)", f"{mem['growth']:.2f}x",
+                     _met(mem["growth"] <= 1.5)])
+        if mem.get("lazy"):
+            rows.append([f"memory with the proposed open-site limit", f"{mem['lazy_growth']:.2f}x",
+                         _met(mem["lazy_growth"] <= 1.5)])
+    return ["", "## Targets", "", *_table(["target", "measured", ""], rows)] if rows else []
+
+
+def _throughput() -> list[str]:
+    t = common.load("throughput")
+    if not t:
+        return []
+    rows = []
+    labels = {"oit": "project (`crawler.runner.run`)", "bare": "bare Scrapy CrawlSpider",
+              "lazy": "project, sites opened as others finish (proposal)"}
+    for mode, r in t["modes"].items():
+        for spider, label in labels.items():
+            x = r.get(spider)
+            if x is None:
+                continue
+            ratio = x["pages_per_second"] / r["bare"]["pages_per_second"]
+            rows.append([mode, label, f"{x['responses']:,}", _f(x["crawl_seconds"]), f"**{_f(x['pages_per_second'])}**",
+                         _f(x["cpu_ms_per_page"], 2), _pct(x["cpu_share"]), _f(x["peak_rss_mb"]),
+                         _pct(x.get("status_accuracy")), ", ".join(f"{k} {v}" for k, v in x.get("site_status", {}).items()),
+                         f"**{ratio:.2f}**" if spider != "bare" else ""])
+    return ["", "## Throughput", "",
+            f"A generated farm of {t['sites']} realistic sites (`samples/generate.py --sites {t['sites']} --seed "
+            f"{t['seed']}`), served by `bench/farmserver.py` (one asyncio process, one loopback address per site), "
+            "crawled by each spider in its own process with the same Scrapy settings (`crawler/settings.py`: 32 "
+            "requests at once, 2 per site, robots.txt obeyed). `polite`: the settings as shipped (DOWNLOAD_DELAY "
+            "0.1 s and AutoThrottle), what the nightly job runs with. `fast`: **the politeness delays lifted for "
+            "both spiders equally** (DOWNLOAD_DELAY 0, AutoThrottle off), so each is bound by its own CPU. "
+            "Pages/s = responses / Scrapy's crawl time.", "",
+            *_table(["mode", "spider", "pages", "seconds", "pages/s", "CPU ms/page", "CPU use", "peak RSS MB",
+                     "status accuracy", "sites", "ratio to bare"], rows), "",
+            "Status accuracy: the project's results against the farm's truth.json; sites: `ok`, or `partial` "
+            "when a page or time budget cut the site (its unanswered items become `unverified`)."]
+
+
+def _efficiency() -> list[str]:
+    e = common.load("efficiency")
+    if not e:
+        return []
+    names = {"focused": "focused (as shipped)", "stopping": "focused + proposed rules",
+             "bfs": "breadth-first, full"}
+    rows = []
+    for r in e["rows"]:
+        for spider in ("focused", "stopping", "bfs"):
+            x = r[spider]
+            rows.append([r["farm"], r["sites"], names[spider], _f(x["final_median"]), _f(x["final_p95"]),
+                         f"{x['final_sum']:,}", f"{x['total_sum']:,}",
+                         f"{x['ratio_final']:.2f} / {x['ratio_total']:.2f}" if spider != "bfs" else "1 / 1",
+                         _pct(x["accuracy"]), f"{_pct(x['site_accuracy_median'])} / {_pct(x['site_accuracy_min'])}"])
+    return ["", "## Focused-crawl efficiency", "",
+            "Requests per site until every item has its final answer (the status the crawl ends with), and all "
+            "requests of the crawl, for the project spider as shipped, the same spider with two rules it "
+            "lacks (a proposal, `bench/spiders.py: StoppingOitSpider`: a stop rule, and ordinary pages held back "
+            "while a page waits for the browser), and a full breadth-first crawl (the "
+            "same spider and classifier, every in-site page and document first-in first-out, no early stop, "
+            "page budget lifted). Farms: the bundled sample farm and the holdout farm as they are (30-70 files a "
+            f"site), and each with a photo archive of {e['albums']} albums added to every site "
+            "(`bench/bulk.py`: sites as large as real ones). Accuracy: item status vs truth.json.", "",
+            *_table(["farm", "sites", "crawl", "to final: median", "p95", "sum", "all requests", "ratio to BFS: final / all",
+                     "accuracy", "per site: median / worst"], rows)]
+
+
+def _memory() -> list[str]:
+    mem = common.load("memory")
+    if not mem:
+        return []
+    rows = [[f"{r['sites']:,}", _f(r["peak_rss_mb"]), _f(r["seconds"], 0), _f(r["cpu_seconds"]), _f(r["db_mb"]),
+             ", ".join(f"{k} {v}" for k, v in r["site_status"].items()),
+             _f(p["peak_rss_mb"]), _f(p["seconds"], 0), ", ".join(f"{k} {v}" for k, v in p["site_status"].items())]
+            for r, p in zip(mem["rows"], mem["lazy"])]
+    return ["", "## Memory", "",
+            f"`oit crawl --agencies FILE --db DB` (the real command, settings as shipped, SQLite history) over "
+            f"small sites of {mem['pages_per_site']} pages each, one process per count; peak resident memory "
+            "from the kernel's rusage of that process. Beside it the proposal: the project spider opening at "
+            "most 64 sites at a time and keeping nothing of a finished site (`LazyOitSpider`, no history).", "",
+            *_table(["sites", "oit crawl: peak RSS MB", "seconds", "CPU seconds", "history MB", "sites",
+                     "proposal: peak RSS MB", "seconds", "sites"], rows), "",
+            f"Largest / smallest: **{mem['growth']:.2f}x** for `oit crawl`, {mem['lazy_growth']:.2f}x for the proposal."]
+
+
+def _accuracy() -> list[str]:
+    a = common.load("accuracy")
+    if not a:
+        return []
+    s = a["samples"]
+    rows = [[code, _pct(v["precision"]), _pct(v["recall"]), _pct(v["accuracy"])] for code, v in s["per_item"].items()]
+    out = ["", "## Accuracy", "",
+           f"`oit eval samples/farm`: {s['sites']} sites (the farm as it was at this run), {s['items_total']} items, "
+           f"item-status accuracy **{_pct(s['status_accuracy'])}**, evidence-URL accuracy {_pct(s['evidence_accuracy'])}, "
+           f"found reported missing: {s['found_reported_missing']}, pages fetched {s['pages_fetched']:,}.", "",
+           *_table(["item", "precision (found)", "recall (found)", "status accuracy"], rows), ""]
+    for name in ("samples", "holdout"):
+        mis = a[name]["status_mismatches"]
+        out.append(f"Status mismatches ({name}): " + (", ".join(f"{x['site']} {x['code']} {x['truth']}→{x['got']}"
+                                                                for x in mis) or "none") + ".")
+    h = a["holdout"]
+    out += ["", f"Holdout farm (`tests/farms/holdout`, built without sight of the rules or code): {h['sites']} sites, "
+            f"status accuracy {_pct(h['status_accuracy'])}, evidence-URL accuracy {_pct(h['evidence_accuracy'])}."]
+    return out
+
+
+def _profile() -> list[str]:
+    p = common.load("profile")
+    if not p:
+        return []
+    rows = [[stage.replace("  ", "&nbsp;&nbsp;"), _f(ms, 2), _pct(p["share"][stage])] for stage, ms in p["ms_per_page"].items()]
+    top = [[f"`{f['function']}`", f"{f['calls']:,}", _f(f["own_ms_per_page"], 3), _f(f["inclusive_ms_per_page"], 3)]
+           for f in p["top_functions"]]
+    out = ["", "## Profile", "",
+           f"cProfile (CPU time) over {p['repeat']} crawls of the bundled farm ({p['pages']:,} pages, SQLite "
+           f"history on, farm served from another process): {_f(p['total_ms_per_page'], 2)} ms per page under the profiler "
+           "(which slows Python code more than C code). Stages by inclusive time; fetch is the rest.", "",
+           *_table(["stage", "ms/page", "share"], rows), "",
+           "Top functions by own time:", "",
+           *_table(["function", "calls", "own ms/page", "inclusive ms/page"], top)]
+    return out
+
+
+def _estimate() -> list[str]:
+    e = common.load("estimate")
+    if not e:
+        return []
+    rows = [[label, _f(s["requests_per_site"]), f"{s['requests']:,}", _f(s["cpu_hours"], 2),
+             s["sites_in_parallel_per_core"], _f(s["hours_one_machine"], 2), s["machines"],
+             _f(s["hours_one_process_shipped"], 1)]
+            for label, s in e["scenarios"].items()]
+    return ["", "## Nationwide estimate", "",
+            f"{e['agencies']:,} agencies, {e['rate_per_site']:g} request per second per site, "
+            f"{e['cpu_ms_per_page']} ms CPU per page (project crawl, delays lifted, Scrapy included), "
+            f"{e['cores']} cores, a night of {e['night_hours']:g} hours (`bench/estimate.py`). Requests per site: "
+            "the focused crawl (as shipped, or with the proposed rules of the notes), plus robots.txt; on large "
+            "sites the crawl as shipped runs to its page budget.", "",
+            *_table(["sites like", "requests/site", "requests", "CPU hours", "sites side by side per core",
+                     "hours on this machine", "machines per night",
+                     f"hours, one process at CONCURRENT_REQUESTS {e['concurrent_requests']}"], rows), "",
+            "Assumptions: one crawl process per core (Scrapy uses one; the agency list split between them), "
+            "enough sites side by side to keep each core busy at the polite rate (a site at 1 request/s takes "
+            "its requests/site in seconds), which needs the open-site limit proposed in the notes (as shipped, "
+            "one run over thousands of sites slows more than linearly and cuts sites by their time budget); "
+            "remote latency only decides how many sites must be open at once; CPU per page as measured here "
+            "on loopback pages (real pages and PDFs can be larger). The last column is the shipped "
+            "CONCURRENT_REQUESTS at 1 request/s per site: at most that many requests per second."]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--report", action="store_true", help="only rewrite RESULTS.md from bench/out/*.json")
+    args = p.parse_args(argv)
+    meta = common.load("run") if args.report else None
+    if meta is None:
+        meta = {"machine": common.machine(), "date": dt.datetime.now().astimezone().isoformat(timespec="minutes")}
+    if not args.report:
+        meta["failed"] = []
+        meta["seconds"] = run_scripts(meta["failed"])
+        meta["load_after"] = common.machine()["load_average"]
+        common.save("run", meta)
+    meta.setdefault("load_after", common.machine()["load_average"])
+    path = common.HERE / "RESULTS.md"
+    path.write_text(report(meta), encoding="utf-8")
+    print(f"wrote {path}")
+    return 1 if meta.get("failed") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""DNS pinning: addresses are checked where the downloader connects (crawler.resolver), so a host
+name is judged by the address it is really reached at, not by a lookup of its own that a
+rebinding DNS server could answer differently. Seam: `localhost` resolves to 127.0.0.1 while only
+the agency's network, 127.0.0.2/32, is allowed."""
+from __future__ import annotations
+
+import http.server
+import threading
+
+import pytest
+
+from crawl_sites import crawl
+from hostile_server import ETHICS, HOME, MANUAL, MANUAL_PAGE, PRIVATE
+
+
+def _server(host: str, pages: dict[str, str], hits: list[str], redirect: str = "") -> http.server.HTTPServer:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            if self.path == MANUAL and redirect:
+                self.send_response(302)
+                self.send_header("Location", redirect)
+                self.end_headers()
+                return
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer((host, 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("settings", [
+    pytest.param({}, id="as-configured"),
+    # the resolver alone, with the middleware's checks out of the way, still keeps the door shut
+    pytest.param({"DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.NetworkSafetyMiddleware": None}},
+                 id="resolver-alone"),
+])
+def test_a_host_name_resolving_to_a_forbidden_address_is_never_connected_to(tmp_path, settings):
+    forbidden_hits: list[str] = []
+    forbidden = _server("127.0.0.1", {MANUAL: MANUAL_PAGE}, forbidden_hits)
+    agency = _server(PRIVATE, {"/": HOME, "/ethics.html": ETHICS}, [],
+                     redirect=f"http://localhost:{forbidden.server_address[1]}{MANUAL}")
+    try:
+        results, _ = crawl({"agency": f"http://{PRIVATE}:{agency.server_address[1]}/"}, tmp_path / "r.json",
+                           settings=settings, allow=f"{PRIVATE}/32")
+    finally:
+        agency.shutdown()
+        forbidden.shutdown()
+    result = results["agency"]
+    items = {i["code"]: i for i in result["items"]}
+    assert [(f["url"].rsplit("/", 1)[-1], f["error"]) for f in result["failures"]] == [("manual.html", "blocked")]
+    assert items["O8"]["status"] == "unverified" and "(blocked)" in items["O8"]["reason"]
+    assert items["O16"]["status"] == "found"  # the agency's own pages are read
+    assert forbidden_hits == []
