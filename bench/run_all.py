@@ -57,7 +57,7 @@ def report(meta: dict) -> str:
              "in the same run."]
     if meta.get("seconds"):
         total = sum(meta["seconds"].values())
-        lines += [f"- Durations: " + ", ".join(f"{k} {v // 60}m{v % 60:02d}s" for k, v in meta["seconds"].items())
+        lines += ["- Durations: " + ", ".join(f"{k} {v // 60}m{v % 60:02d}s" for k, v in meta["seconds"].items())
                   + f"; total {total // 60}m{total % 60:02d}s"]
     if meta.get("note"):
         lines += [f"- {meta['note']}"]
@@ -101,7 +101,7 @@ def _targets() -> list[str]:
         rows.append([f"memory: {last:,} sites ≤ 1.5 × {first:,} sites (`oit crawl`)", f"{mem['growth']:.2f}x",
                      _met(mem["growth"] <= 1.5)])
         if mem.get("lazy"):
-            rows.append([f"memory with the proposed open-site limit", f"{mem['lazy_growth']:.2f}x",
+            rows.append(["memory with the proposed open-site limit", f"{mem['lazy_growth']:.2f}x",
                          _met(mem["lazy_growth"] <= 1.5)])
     return ["", "## Targets", "", *_table(["target", "measured", ""], rows)] if rows else []
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from . import rules as rules_mod
 from .agencies import AgencyListError
-from .middlewares import allowed_networks
+from .resolver import allowed_networks
 from .render import browser_path
 from .urls import normalize_url, site_id
 
@@ -81,7 +81,7 @@ def _ocr(args) -> dict:
     """The setting for --ocr; without Tesseract's Thai model, one warning and scanned PDFs as before."""
     if not getattr(args, "ocr", False):
         return {}
-    from .extract import ocr_missing
+    from .documents import ocr_missing
 
     if ocr_missing():
         print(f"oit: warning: --ocr: {ocr_missing()}; scanned PDFs are judged by their link and file name",

@@ -2,21 +2,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import urldefrag, urlparse
+from urllib.parse import urlparse
 
 from .models import CheckResult, FarmTruth, Status
-from .render import hash_route
-
-
-def _route(url: str) -> str:
-    """The URL without its fragment, unless that is an app's route ("/#/ita/o12": a page)."""
-    return url if hash_route(url) else urldefrag(url)[0]
+from .urls import page_url
 
 
 def _same_evidence(ours: str, truth: str) -> bool:
     """Truth URLs are site paths ("/ita/o1.html") or absolute URLs for other hosts; a fragment
     ("#gid=0") names a part of the same document, a hash route ("#/ita") a page of its own."""
-    ours, truth = _route(ours), _route(truth)
+    ours, truth = page_url(ours), page_url(truth)
     if urlparse(truth).scheme:
         return ours.rstrip("/") == truth.rstrip("/")
     parsed = urlparse(ours)

@@ -6,9 +6,8 @@ import logging
 from urllib.parse import urljoin, urlparse
 
 from .errors import Blocked
-from .resolver import SafeResolver, allowed_from, allowed_networks, permitted, refused
+from .resolver import SafeResolver, allowed_from, permitted, refused
 
-__all__ = ["NetworkSafetyMiddleware", "allowed_networks"]
 logger = logging.getLogger(__name__)
 
 

@@ -12,9 +12,7 @@ Latin-1).
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import os
 import re
 import shutil
 import socket
@@ -27,7 +25,7 @@ from lxml import etree
 
 from .decode import decode_html
 from .extract import PARSER, read
-from .middlewares import allowed_networks
+from .resolver import allowed_from, permitted
 from .models import Page
 
 log = logging.getLogger(__name__)
@@ -70,18 +68,11 @@ def configure(settings) -> str:
     settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="spider")
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {"executable_path": path, "headless": True, "args": LAUNCH_ARGS},
                  priority="spider")
-    settings.set("PLAYWRIGHT_ABORT_REQUEST", Browser(allowed_networks(
-        os.environ.get("OIT_ALLOW_NETWORKS") or settings.get("OIT_ALLOW_NETWORKS"))), priority="spider")
+    settings.set("PLAYWRIGHT_ABORT_REQUEST", Browser(allowed_from(settings)), priority="spider")
     return path
 
 
 # ---------------------------------------------------------------- which pages
-
-
-def hash_route(url: str) -> bool:
-    """`/#/ita/o12`, `/#!/oit`: a page of a single-page app, which only a browser can show."""
-    fragment = urlparse(url).fragment
-    return fragment.startswith(("/", "!/"))
 
 
 def needs_browser(page: Page, body: bytes, important: bool) -> bool:
@@ -157,11 +148,9 @@ class Browser:
         if host not in self._hosts:
             try:
                 infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-                addresses = {ipaddress.ip_address(i[4][0].split("%")[0]) for i in infos}
-            except (OSError, ValueError):
-                addresses = set()
-            self._hosts[host] = bool(addresses) and all(
-                ip.is_global or any(ip in net for net in self.allowed) for ip in addresses)
+            except OSError:
+                infos = []
+            self._hosts[host] = bool(infos) and all(permitted(i[4][0], self.allowed) for i in infos)
         return self._hosts[host]
 
     async def prepare(self, page, request) -> None:

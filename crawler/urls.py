@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import urlparse
+from urllib.parse import urldefrag, urlparse
 
 _DOC_EXT = {".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".doc": "doc",
             ".docx": "docx", ".jpg": "image", ".jpeg": "image", ".png": "image",
@@ -82,3 +82,13 @@ def external_kind(url: str) -> str:
     host = (urlparse(url).hostname or "").removeprefix("www.").removeprefix("m.")
     return _EXTERNAL.get(host, "")
 
+
+def hash_route(url: str) -> bool:
+    """`/#/ita/o12`, `/#!/oit`: a page of a single-page app (only a browser can show it)."""
+    return urlparse(url).fragment.startswith(("/", "!/"))
+
+
+def page_url(url: str) -> str:
+    """The URL of the page a link names: without its #fragment (a part of the same page),
+    unless the fragment is an app's route, which names a page of its own."""
+    return url if hash_route(url) else urldefrag(url)[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler import classify, cmdline, extract, rules
+from crawler import classify, cmdline, documents, rules
 from crawler.evaluate import evaluate
 from crawler.extract import read
 from crawler.farm import serve
@@ -198,7 +198,7 @@ def test_scanned_pdf_stays_scanned_without_the_ocr_flag():
     assert page["scanned"] and page["text"] == "" and "ocr" not in page
 
 
-needs_ocr = pytest.mark.skipif(bool(extract.ocr_missing()), reason=extract.ocr_missing() or "-")
+needs_ocr = pytest.mark.skipif(bool(documents.ocr_missing()), reason=documents.ocr_missing() or "-")
 
 
 @needs_ocr
@@ -240,16 +240,16 @@ def test_oit_check_with_ocr_reads_a_scanned_plan_on_a_served_site(tmp_path):
 @pytest.fixture()
 def no_tesseract(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no tesseract on this machine
-    extract.ocr_missing.cache_clear()
-    extract._ocr_ready.cache_clear()
+    documents.ocr_missing.cache_clear()
+    documents._ocr_ready.cache_clear()
     yield
-    extract.ocr_missing.cache_clear()
-    extract._ocr_ready.cache_clear()
+    documents.ocr_missing.cache_clear()
+    documents._ocr_ready.cache_clear()
 
 
 def test_ocr_flag_without_tesseract_warns_once_and_keeps_scans_as_they_were(no_tesseract, caplog):
     body = scanned_pdf(PLAN)
-    with caplog.at_level(logging.WARNING, logger="crawler.extract"):
+    with caplog.at_level(logging.WARNING, logger="crawler.documents"):
         pages = [read("http://a/plan.pdf", "application/pdf", body, ocr=True) for _ in range(2)]
     assert all(p["scanned"] and "ocr" not in p for p in pages)
     assert [r.getMessage() for r in caplog.records] == [

@@ -16,6 +16,7 @@ import pytest
 
 from crawler import render
 from crawler.models import Page, Link
+from crawler.urls import hash_route
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "OIT_ALLOW_NETWORKS": "127.0.0.1/32"}
@@ -216,5 +217,5 @@ def test_which_pages_need_the_browser():
               b'<div id="c"><a href="/x">x</a></div><script src=/b.js></script>')
     assert not render.needs_browser(_page(40), filled, important=True)
     assert render.needs_browser(_page(40), filled.replace(b'<a href="/x">x</a>', b""), important=True)
-    assert render.hash_route("http://a.go.th/#/ita/o12") and render.hash_route("http://a.go.th/#!/oit")
-    assert not render.hash_route("http://a.go.th/ita#top")
+    assert hash_route("http://a.go.th/#/ita/o12") and hash_route("http://a.go.th/#!/oit")
+    assert not hash_route("http://a.go.th/ita#top")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 from html.parser import HTMLParser
 from pathlib import Path
 from statistics import fmean

@@ -39,16 +39,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/slow.html":
             time.sleep(4)
         body = PAGES.get(self.path)
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        _send(self, body)
 
     def _redirect(self, to):
         self.send_response(301)
@@ -57,6 +48,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def _send(handler, body: str | None) -> None:
+    """A small UTF-8 page with `body`, or a 404 when there is none."""
+    if body is None:
+        handler.send_response(404)
+        handler.end_headers()
+        return
+    data = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def _check_served(handler, tmp_path) -> dict:
+    """`oit check` on a loopback server with `handler`: the JSON result."""
+    server = QuietServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{server.server_address[1]}/",
+                           "--json", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    server.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 class QuietServer(http.server.ThreadingHTTPServer):
@@ -161,28 +178,15 @@ class CalendarHandler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/ethics.html":
             body = "<title>ประมวลจริยธรรม</title><h1>การขับเคลื่อนจริยธรรม ปี 2568</h1>"
         else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write(data)
+            body = None
+        _send(self, body)
 
     def log_message(self, *args):
         pass
 
 
 def test_an_endless_calendar_is_cut_and_said(tmp_path):
-    server = QuietServer(("127.0.0.1", 0), CalendarHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    out = tmp_path / "r.json"
-    proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{server.server_address[1]}/",
-                           "--json", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
-    server.shutdown()
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data = _check_served(CalendarHandler, tmp_path)
     assert data["site"]["pages_fetched"] < 30  # not the 250-page budget spent on months
     assert [f["error"] for f in data["failures"]] == ["trap"]
     assert {i["code"]: i for i in data["items"]}["O16"]["status"] == "found"
@@ -200,29 +204,14 @@ class FlakyHandler(http.server.BaseHTTPRequestHandler):
             return
         body = {"/": '<a href="/ethics.html">ประมวลจริยธรรม</a> <a href="/gone.html">คู่มือการปฏิบัติงาน</a>',
                 "/ethics.html": "<title>ประมวลจริยธรรม</title><h1>การขับเคลื่อนจริยธรรม ปี 2568</h1>"}.get(self.path)
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.end_headers()
-        self.wfile.write(data)
+        _send(self, body)
 
     def log_message(self, *args):
         pass
 
 
 def test_failures_that_may_pass_get_a_second_pass_and_permanent_ones_do_not(tmp_path):
-    server = QuietServer(("127.0.0.1", 0), FlakyHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    out = tmp_path / "r.json"
-    proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{server.server_address[1]}/",
-                           "--json", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
-    server.shutdown()
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data = _check_served(FlakyHandler, tmp_path)
     items = {i["code"]: i for i in data["items"]}
     assert data["site"]["status"] == "ok"  # down at first (503 twice), up on the second pass
     assert items["O16"]["status"] == "found"

@@ -30,7 +30,7 @@ from .. import classify, extract, render, rules as rules_mod
 from ..errors import failure_class, retryable
 from ..evaluate import as_of_for, evaluate
 from ..models import CheckResult, Page, Reading, RuleSet, Status
-from ..urls import same_site, site_id, url_kind
+from ..urls import hash_route, same_site, site_id, url_kind
 
 _EVAL_EVERY = 4  # pages between checks of "is every item answered?"
 _RECYCLE = 100  # pages rendered in one browser context before it is closed (Chromium grows)
@@ -120,7 +120,7 @@ class OitSpider(scrapy.Spider):
     def _push(self, st: SiteState, url: str, depth: int, priority: int, via: str = "",
               rendered: bool = False) -> None:
         st.seen.add(url)
-        rendered = (rendered or render.hash_route(url)) and self.browser is not None
+        rendered = (rendered or hash_route(url)) and self.browser is not None
         heapq.heappush(st.frontier, (-priority, next(_order), url, depth, via, rendered))
 
     def _release(self, st: SiteState):
@@ -307,7 +307,7 @@ class OitSpider(scrapy.Spider):
         for link in page.links:
             if link.url in st.seen or not same_site(link.url, st.hosts):
                 continue
-            if not self.browser and render.hash_route(link.url):
+            if not self.browser and hash_route(link.url):
                 self._unrendered(st)
                 continue
             decision = classify.follow(page, reading, link, self.matcher, st.nav)
