@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SPIDERS = ("oit", "bare", "focused", "bfs", "stopping", "lazy")
+SPIDERS = ("oit", "bare", "focused", "bfs")
 
 
 def _crawl(spider: str, sites: list[tuple[str, str]], rules, as_of, overrides: dict, keep):
@@ -34,10 +34,9 @@ def _crawl(spider: str, sites: list[tuple[str, str]], rules, as_of, overrides: d
         held = {}
         results = run(sites, rules, as_of, overrides, on_start=lambda spider: held.setdefault("spider", spider))
         return held["spider"].crawler.stats.get_stats(), {k: keep(v) for k, v in results.items()}, held["spider"]
-    from spiders import BareSpider, BfsOitSpider, LazyOitSpider, StoppingOitSpider, TracedOitSpider
+    from spiders import BareSpider, BfsOitSpider, TracedOitSpider
 
-    cls = {"bare": BareSpider, "focused": TracedOitSpider, "bfs": BfsOitSpider, "stopping": StoppingOitSpider,
-           "lazy": LazyOitSpider}[spider]
+    cls = {"bare": BareSpider, "focused": TracedOitSpider, "bfs": BfsOitSpider}[spider]
     results = {}
     process = CrawlerProcess(settings(**overrides))
     crawler = process.create_crawler(cls)
@@ -82,7 +81,7 @@ def main(argv=None) -> int:
         "results": len(results),
         "site_status": dict(Counter(r.site.status if truth else r for r in results.values())),  # "partial": cut
     }
-    if args.spider in ("focused", "bfs", "stopping"):
+    if args.spider in ("focused", "bfs"):
         out["per_site"] = {}
         for sid, _ in sites:
             settled = spider.settled.get(sid) or {"": 0}

@@ -28,7 +28,7 @@ FULL = {"OIT_MAX_PAGES": 5000}  # a full crawl: no page budget cuts it
 def _compare(name: str, farm: Path) -> dict:
     runs = {}
     with served(farm, site_ids(farm)) as bases:
-        for spider, extra in (("focused", {}), ("stopping", {}), ("bfs", FULL)):
+        for spider, extra in (("focused", {}), ("bfs", FULL)):
             runs[spider] = run_crawl(spider, bases, common.OUT / f"efficiency-{name}-{spider}.json",
                                      farm / "truth.json", {**common.FAST, **extra})
     b = runs["bfs"]["per_site"]
@@ -43,7 +43,7 @@ def _compare(name: str, farm: Path) -> dict:
                        "total_median": common.median(total),
                        "accuracy": runs[spider]["accuracy"]["status_accuracy"],
                        "site_accuracy_median": round(common.median(acc), 4), "site_accuracy_min": round(min(acc), 4)}
-    for spider in ("focused", "stopping"):
+    for spider in ("focused",):
         f = runs[spider]["per_site"]
         ratios = [f[s]["final_at"] / b[s]["final_at"] for s in f if b[s]["final_at"]]
         row[spider].update(ratio_final=round(row[spider]["final_sum"] / row["bfs"]["final_sum"], 3),
@@ -66,7 +66,7 @@ def report(out: dict) -> None:
     print("requests until every item has its final answer per site (median / p95 / sum), all requests "
           "(sum), status accuracy; ratios to the breadth-first crawl")
     for r in out["rows"]:
-        for spider in ("focused", "stopping", "bfs"):
+        for spider in ("focused", "bfs"):
             x = r[spider]
             ratios = f"  ratio {x['ratio_final']:.2f} (all requests {x['ratio_total']:.2f})" if spider != "bfs" else ""
             print(f"  {r['farm']:<16} {spider:<9} {x['final_median']:g} / {x['final_p95']:g} / {x['final_sum']}"

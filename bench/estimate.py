@@ -4,10 +4,8 @@
 
 Reads bench/out/throughput.json (CPU time per page of the project crawl, delays lifted: the crawl
 is CPU-bound there, so this is its CPU cost per page including Scrapy) and bench/out/efficiency.json
-(requests per site of the focused crawl on sites with a photo archive, which reach the page
-budget like large real sites do, as shipped and with the proposed rules of bench/notes.md, and on
-the sample sites as they are). Assumptions, printed with
-the figures: every agency is crawled at `--rate` requests per second per site; one crawl process
+(requests per site of the focused crawl on sites with a photo archive, as large as real sites,
+and on the sample sites as they are). Assumptions, printed with the figures: every agency is crawled at `--rate` requests per second per site; one crawl process
 uses one core; the remote servers, not the crawler, decide latency, so enough sites are crawled
 side by side to keep the cores busy (CONCURRENT_REQUESTS raised accordingly); robots.txt is one
 more request per site.
@@ -31,11 +29,9 @@ def estimate(agencies: int, night_hours: float, rate: float) -> dict:
     shipped = settings.CONCURRENT_REQUESTS
     scenarios = {}
     large, small = ("samples+archive", "holdout+archive"), ("samples", "holdout")
-    for label, farms, spider in (("large sites (archive)", large, "focused"),
-                                 ("large sites, with the proposed rules", large, "stopping"),
-                                 ("sample-sized sites", small, "focused")):
+    for label, farms in (("large sites (archive)", large), ("sample-sized sites", small)):
         rows = [r for r in efficiency["rows"] if r["farm"] in farms]
-        per_site = sum(r[spider]["total_sum"] for r in rows) / sum(r["sites"] for r in rows) + 1  # + robots.txt
+        per_site = sum(r["focused"]["total_sum"] for r in rows) / sum(r["sites"] for r in rows) + 1  # + robots.txt
         requests = agencies * per_site
         cpu_hours = requests * cpu_page / 3600
         parallel = math.ceil(1 / (cpu_page * rate))  # sites side by side to keep one core busy

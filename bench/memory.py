@@ -6,9 +6,7 @@ Small sites (a home page, an ITA 2568 index and three item pages, in Thai; the h
 its agency) are served by bench/farmserver.py. Each count is one real `oit crawl --agencies
 FILE --db DB` in a process of its own (`python -m crawler.cmdline`), with the settings as
 shipped (politeness delays and AutoThrottle) and the SQLite history; its peak resident memory
-comes from the kernel's rusage of that process. Beside it, the same sites through the project
-spider with two changes it lacks (`bench/spiders.py: LazyOitSpider`, no history): sites opened as
-earlier ones finish, and nothing kept of a finished site.
+comes from the kernel's rusage of that process.
 """
 from __future__ import annotations
 
@@ -24,7 +22,6 @@ import time
 from pathlib import Path
 
 import common
-from crawl import run_crawl
 from farmserver import NETWORK, served
 
 PAGES = {
@@ -98,24 +95,17 @@ def run(counts=(500, 2000, 8300)) -> dict:
     started = time.monotonic()
     farm = common.OUT / "farm-small"
     ids = small_farm(farm, max(counts))
-    rows, lazy = [], []
+    rows = []
     for n in counts:
         with served(farm, ids[:n]) as bases:
             row = crawl(bases, common.OUT / f"memory-{n}")
-            # the proposal: sites opened as earlier ones finish, nothing kept of a finished site
-            r = run_crawl("lazy", bases, common.OUT / f"memory-{n}-lazy.json", settings=common.POLITE)
         rows.append(row)
-        lazy.append({"sites": n, "seconds": r["process_seconds"], "peak_rss_mb": r["peak_rss_mb"],
-                     "cpu_seconds": r["cpu_seconds"], "site_status": r["site_status"]})
         print(f"memory: {n:>5} sites  oit crawl: peak RSS {row['peak_rss_mb']:6.1f} MB  {row['seconds']:6.0f}s  "
-              f"sites {row['site_status']}; proposal: {r['peak_rss_mb']:6.1f} MB  {r['process_seconds']:6.0f}s",
-              flush=True)
-        out = {"rows": rows, "growth": round(rows[-1]["peak_rss_mb"] / rows[0]["peak_rss_mb"], 3), "lazy": lazy,
-               "lazy_growth": round(lazy[-1]["peak_rss_mb"] / lazy[0]["peak_rss_mb"], 3),
+              f"sites {row['site_status']}", flush=True)
+        out = {"rows": rows, "growth": round(rows[-1]["peak_rss_mb"] / rows[0]["peak_rss_mb"], 3),
                "pages_per_site": len(PAGES) + 1, "seconds": round(time.monotonic() - started, 1)}
         common.save("memory", out)  # after each count: a long run still leaves its figures so far
-    print(f"memory: {rows[-1]['sites']} sites / {rows[0]['sites']} sites = {out['growth']:.2f}x "
-          f"(proposal {out['lazy_growth']:.2f}x)")
+    print(f"memory: {rows[-1]['sites']} sites / {rows[0]['sites']} sites = {out['growth']:.2f}x")
     return out
 
 

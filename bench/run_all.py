@@ -81,28 +81,21 @@ def _targets() -> list[str]:
     if t:
         for mode, r in t["modes"].items():
             rows.append([f"throughput, {mode}: project / bare ≥ 0.7", f"{r['ratio']:.2f}", _met(r["ratio"] >= 0.7)])
-            if "lazy" in r:
-                lazy = r["lazy"]["pages_per_second"] / r["bare"]["pages_per_second"]
-                rows.append([f"throughput, {mode}, with the proposed open-site limit", f"{lazy:.2f}", _met(lazy >= 0.7)])
     if e:
         large = [r for r in e["rows"] if r["farm"].endswith("+archive")]
         bfs_all = sum(r["bfs"]["total_sum"] for r in large)
         bfs_acc = min(r["bfs"]["accuracy"] for r in large)
-        for spider, label in (("focused", "as shipped"), ("stopping", "with the proposed rules")):
-            share = sum(r[spider]["total_sum"] for r in large) / bfs_all
-            final = sum(r[spider]["final_sum"] for r in large) / sum(r["bfs"]["final_sum"] for r in large)
-            acc_ok = all(r[spider]["accuracy"] >= r["bfs"]["accuracy"] for r in large)
-            rows.append([f"focused crawl {label}: ≤ 30% of breadth-first requests, accuracy ≥ (large sites)",
-                         f"{share:.2f} of all requests ({final:.2f} to final answers); accuracy "
-                         f"{min(r[spider]['accuracy'] for r in large):.3f} vs {bfs_acc:.3f}",
-                         _met(share <= 0.3 and acc_ok)])
+        share = sum(r["focused"]["total_sum"] for r in large) / bfs_all
+        final = sum(r["focused"]["final_sum"] for r in large) / sum(r["bfs"]["final_sum"] for r in large)
+        acc_ok = all(r["focused"]["accuracy"] >= r["bfs"]["accuracy"] for r in large)
+        rows.append(["focused crawl: ≤ 30% of breadth-first requests, accuracy ≥ (large sites)",
+                     f"{share:.2f} of all requests ({final:.2f} to final answers); accuracy "
+                     f"{min(r['focused']['accuracy'] for r in large):.3f} vs {bfs_acc:.3f}",
+                     _met(share <= 0.3 and acc_ok)])
     if mem:
         last, first = mem["rows"][-1]["sites"], mem["rows"][0]["sites"]
         rows.append([f"memory: {last:,} sites ≤ 1.5 × {first:,} sites (`oit crawl`)", f"{mem['growth']:.2f}x",
                      _met(mem["growth"] <= 1.5)])
-        if mem.get("lazy"):
-            rows.append(["memory with the proposed open-site limit", f"{mem['lazy_growth']:.2f}x",
-                         _met(mem["lazy_growth"] <= 1.5)])
     return ["", "## Targets", "", *_table(["target", "measured", ""], rows)] if rows else []
 
 
@@ -111,8 +104,7 @@ def _throughput() -> list[str]:
     if not t:
         return []
     rows = []
-    labels = {"oit": "project (`crawler.runner.run`)", "bare": "bare Scrapy CrawlSpider",
-              "lazy": "project, sites opened as others finish (proposal)"}
+    labels = {"oit": "project (`crawler.runner.run`)", "bare": "bare Scrapy CrawlSpider"}
     for mode, r in t["modes"].items():
         for spider, label in labels.items():
             x = r.get(spider)
@@ -141,11 +133,10 @@ def _efficiency() -> list[str]:
     e = common.load("efficiency")
     if not e:
         return []
-    names = {"focused": "focused (as shipped)", "stopping": "focused + proposed rules",
-             "bfs": "breadth-first, full"}
+    names = {"focused": "focused", "bfs": "breadth-first, full"}
     rows = []
     for r in e["rows"]:
-        for spider in ("focused", "stopping", "bfs"):
+        for spider in ("focused", "bfs"):
             x = r[spider]
             rows.append([r["farm"], r["sites"], names[spider], _f(x["final_median"]), _f(x["final_p95"]),
                          f"{x['final_sum']:,}", f"{x['total_sum']:,}",
@@ -153,9 +144,7 @@ def _efficiency() -> list[str]:
                          _pct(x["accuracy"]), f"{_pct(x['site_accuracy_median'])} / {_pct(x['site_accuracy_min'])}"])
     return ["", "## Focused-crawl efficiency", "",
             "Requests per site until every item has its final answer (the status the crawl ends with), and all "
-            "requests of the crawl, for the project spider as shipped, the same spider with two rules it "
-            "lacks (a proposal, `bench/spiders.py: StoppingOitSpider`: a stop rule, and ordinary pages held back "
-            "while a page waits for the browser), and a full breadth-first crawl (the "
+            "requests of the crawl, for the project spider as shipped and a full breadth-first crawl (the "
             "same spider and classifier, every in-site page and document first-in first-out, no early stop, "
             "page budget lifted). Farms: the bundled sample farm and the holdout farm as they are (30-70 files a "
             f"site), and each with a photo archive of {e['albums']} albums added to every site "
@@ -169,17 +158,13 @@ def _memory() -> list[str]:
     if not mem:
         return []
     rows = [[f"{r['sites']:,}", _f(r["peak_rss_mb"]), _f(r["seconds"], 0), _f(r["cpu_seconds"]), _f(r["db_mb"]),
-             ", ".join(f"{k} {v}" for k, v in r["site_status"].items()),
-             _f(p["peak_rss_mb"]), _f(p["seconds"], 0), ", ".join(f"{k} {v}" for k, v in p["site_status"].items())]
-            for r, p in zip(mem["rows"], mem["lazy"])]
+             ", ".join(f"{k} {v}" for k, v in r["site_status"].items())] for r in mem["rows"]]
     return ["", "## Memory", "",
             f"`oit crawl --agencies FILE --db DB` (the real command, settings as shipped, SQLite history) over "
             f"small sites of {mem['pages_per_site']} pages each, one process per count; peak resident memory "
-            "from the kernel's rusage of that process. Beside it the proposal: the project spider opening at "
-            "most 64 sites at a time and keeping nothing of a finished site (`LazyOitSpider`, no history).", "",
-            *_table(["sites", "oit crawl: peak RSS MB", "seconds", "CPU seconds", "history MB", "sites",
-                     "proposal: peak RSS MB", "seconds", "sites"], rows), "",
-            f"Largest / smallest: **{mem['growth']:.2f}x** for `oit crawl`, {mem['lazy_growth']:.2f}x for the proposal."]
+            "from the kernel's rusage of that process.", "",
+            *_table(["sites", "peak RSS MB", "seconds", "CPU seconds", "history MB", "sites"], rows), "",
+            f"Largest / smallest: **{mem['growth']:.2f}x**."]
 
 
 def _accuracy() -> list[str]:
@@ -232,16 +217,13 @@ def _estimate() -> list[str]:
             f"{e['agencies']:,} agencies, {e['rate_per_site']:g} request per second per site, "
             f"{e['cpu_ms_per_page']} ms CPU per page (project crawl, delays lifted, Scrapy included), "
             f"{e['cores']} cores, a night of {e['night_hours']:g} hours (`bench/estimate.py`). Requests per site: "
-            "the focused crawl (as shipped, or with the proposed rules of the notes), plus robots.txt; on large "
-            "sites the crawl as shipped runs to its page budget.", "",
+            "the focused crawl, plus robots.txt.", "",
             *_table(["sites like", "requests/site", "requests", "CPU hours", "sites side by side per core",
                      "hours on this machine", "machines per night",
                      f"hours, one process at CONCURRENT_REQUESTS {e['concurrent_requests']}"], rows), "",
             "Assumptions: one crawl process per core (Scrapy uses one; the agency list split between them), "
             "enough sites side by side to keep each core busy at the polite rate (a site at 1 request/s takes "
-            "its requests/site in seconds), which needs the open-site limit proposed in the notes (as shipped, "
-            "one run over thousands of sites slows more than linearly and cuts sites by their time budget); "
-            "remote latency only decides how many sites must be open at once; CPU per page as measured here "
+            "its requests/site in seconds; OIT_OPEN_SITES raised to that); remote latency only decides how many sites must be open at once; CPU per page as measured here "
             "on loopback pages (real pages and PDFs can be larger). The last column is the shipped "
             "CONCURRENT_REQUESTS at 1 request/s per site: at most that many requests per second."]
 

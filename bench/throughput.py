@@ -33,9 +33,7 @@ def run(sites: int = 500, modes=("polite", "fast"), seed: int = 1) -> dict:
     with served(farm, site_ids(farm)) as bases:
         for mode in modes:
             runs = {}
-            # the project, the bare spider, and (polite only) the project opening sites as earlier ones
-            # finish (a proposal, bench/spiders.py: LazyOitSpider)
-            for spider in ("oit", "bare", "lazy")[:3 if mode == "polite" else 2]:
+            for spider in ("oit", "bare"):
                 truth = farm / "truth.json" if spider != "bare" else None
                 r = run_crawl(spider, bases, common.OUT / f"throughput-{mode}-{spider}.json", truth, MODES[mode])
                 runs[spider] = {"responses": r["responses"], "crawl_seconds": round(r["crawl_seconds"], 1),

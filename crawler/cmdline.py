@@ -53,7 +53,7 @@ class _Progress:
             return grid
         sites = self.spider.sites.values()
         done = sum(st.finished for st in sites)
-        grid.add_row(f"[bold]กำลังตรวจ[/] {done}/{len(sites)} เว็บไซต์",
+        grid.add_row(f"[bold]กำลังตรวจ[/] {done}/{len(self.spider.targets)} เว็บไซต์",
                      f"เปิดแล้ว {sum(st.requested for st in sites)} หน้า",
                      f"รอคิว {sum(len(st.frontier) for st in sites)}")
         last = next((st.last for st in sites if not st.finished and st.last), "")
@@ -62,7 +62,7 @@ class _Progress:
         return grid
 
 
-def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool, no_robots=()):
+def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool, no_robots=(), keep=True):
     from .runner import run
 
     overrides = {"LOG_LEVEL": "INFO" if verbose else "ERROR", **overrides}
@@ -70,10 +70,10 @@ def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool, no_r
         print("oit: warning: no Chromium found (apt install chromium, or set OIT_BROWSER): pages built "
               "by JavaScript are read without it and their items may be 'unverified'", file=sys.stderr)
     if not console.is_terminal or verbose:
-        return run(sites, rules, as_of, overrides, no_robots=no_robots)
+        return run(sites, rules, as_of, overrides, no_robots=no_robots, keep=keep)
     progress = _Progress()
     with Live(progress, console=console, refresh_per_second=4, transient=True):
-        return run(sites, rules, as_of, overrides, no_robots=no_robots,
+        return run(sites, rules, as_of, overrides, no_robots=no_robots, keep=keep,
                    on_start=lambda spider: setattr(progress, "spider", spider))
 
 
@@ -192,7 +192,8 @@ def cmd_crawl(args, console: Console) -> int:
         overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {}),
                      **_ocr(args)}
         _crawl([(a.id, a.url) for a in todo], rules, run.as_of, overrides, console, args.verbose,
-               no_robots=[a.id for a in todo if a.extra.get("robots", "").lower() in ("ignore", "no", "0")])
+               no_robots=[a.id for a in todo if a.extra.get("robots", "").lower() in ("ignore", "no", "0")],
+               keep=False)  # results go to the history as they come
     left = len(store.run_agencies(run.id)) - len(store.done(run.id))
     if left:  # stopped (a signal, a shutdown): the run stays unfinished, never reported as whole
         raise UsageError(f"run {run.id} stopped with {left} agencies not checked; "

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 TEXT_CAP = 30_000  # characters of text kept per document (as for a page)
 _MAX_CONTEXT = 300  # characters of a title
 PDF_PAGES = 4  # evidence is judged on its first pages (title, fiscal year, scope)
+PDF_ENOUGH = 1_500  # characters: a page of running text has named the document; after a cover, read on
 XLSX_ROWS = 300  # rows read per sheet (XLSX and XLS), on the first three sheets
 OCR_PAGES = 2  # a scanned document names itself (title, fiscal year) on its first page
 OCR_SECONDS = 90  # per page: a full 300 dpi A4 page of Thai text takes about 10 s on one core
@@ -47,7 +48,11 @@ def pdf(body: bytes, ocr: bool) -> dict:
 
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)
-        pages = [p.extract_text() or "" for p in reader.pages[:PDF_PAGES]]
+        pages = []
+        for page in reader.pages[:PDF_PAGES]:  # pypdf is the costliest step of a crawl: no more than needed
+            pages.append(page.extract_text() or "")
+            if sum(map(len, pages)) >= PDF_ENOUGH:
+                break
         read_by_ocr = ocr and _scanned(pages) and _ocr_ready()
         if read_by_ocr:
             pages = [_ocr(page) for page in reader.pages[:OCR_PAGES]]

@@ -21,13 +21,15 @@ def settings(**overrides) -> Settings:
 
 def run(sites: list[tuple[str, str]], rules: RuleSet, as_of: dt.date | None = None,
         overrides: dict | None = None, on_start: Callable[[OitSpider], None] | None = None,
-        no_robots: list[str] = ()) -> dict[str, CheckResult]:
+        no_robots: list[str] = (), keep: bool = True) -> dict[str, CheckResult]:
     """Crawl `sites` ([(id, url)]) and return {id: result}. Blocks until every site is done.
-    `no_robots`: ids of sites whose robots.txt is not obeyed (the agency allowed it)."""
+    `no_robots`: ids of sites whose robots.txt is not obeyed (the agency allowed it).
+    `keep=False`: results go only to the history (OIT_DB), memory stays flat; returns {}."""
     results: dict[str, CheckResult] = {}
 
     def scraped(item, response, spider):
-        results[item.site.id] = item
+        if keep:
+            results[item.site.id] = item
 
     process = CrawlerProcess(settings(**(overrides or {})))
     crawler = process.create_crawler(OitSpider)

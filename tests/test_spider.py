@@ -1,4 +1,5 @@
-"""The focused crawl: index and item links first, stop once every item is answered, budgets."""
+"""The focused crawl: index and item links first, stop once every item is answered or only
+fruitless ordinary pages are left, budgets, and sites opened as earlier ones finish."""
 import json
 import os
 import subprocess
@@ -18,6 +19,11 @@ NEEDED = {"current": "ประจำปีงบประมาณ 2568", "prev
 
 def _page(title: str, body: str = "") -> str:
     return f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>'
+
+
+def _write(path: Path, title: str, body: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_page(title, body), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +85,64 @@ def test_scrapy_crawl_works_for_scrapy_users(site, tmp_path):
     assert proc.returncode == 0, proc.stderr
     result = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert result["score"] == 100 and len(result["items"]) == 28
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """A site with three items on pages of their own and 300 photo albums, each linking the next
+    ones: as large as a real agency site, with most items not published at all."""
+    root = tmp_path_factory.mktemp("archive")
+    s = root / "s"
+    _write(s / "about" / "structure.html", "โครงสร้างองค์กร", "<p>แผนผังโครงสร้าง อบต.ทดสอบ</p>")
+    _write(s / "about" / "executives.html", "ข้อมูลผู้บริหาร", "<p>นายกองค์การบริหารส่วนตำบล</p>")
+    _write(s / "contact.html", "ติดต่อเรา", "<p>โทร 0 4512 3456 อีเมล saraban@example.go.th</p>")
+    for i in range(300):
+        more = "".join(f'<a href="/gallery/{j}.html">ภาพกิจกรรม {j}</a> ' for j in range(i + 1, min(i + 6, 300)))
+        _write(s / "gallery" / f"{i}.html", f"ภาพกิจกรรม {i}", f"<p>15 ม.ค. 2568</p>{more}")
+    albums = "".join(f'<li><a href="/gallery/{i}.html">ภาพกิจกรรม {i}</a></li>' for i in range(0, 300, 10))
+    _write(s / "index.html", "อบต.ทดสอบ", f'<a href="/about/structure.html">โครงสร้างองค์กร</a> '
+           f'<a href="/about/executives.html">ข้อมูลผู้บริหาร</a> <a href="/contact.html">ติดต่อเรา</a>'
+           f'<ul>{albums}</ul>')
+    with serve(root, ["s"]) as bases:
+        yield bases["s"]
+
+
+def test_a_large_site_is_done_once_only_fruitless_pages_are_left(archive, tmp_path):
+    data = _check(archive, tmp_path)
+    status = {i["code"]: i["status"] for i in data["items"]}
+    assert status["O1"] == "found" and status["O2"] == "found", status
+    # the site was looked at, not cut: what is not published is missing, not "could not look"
+    assert data["site"]["status"] == "ok"
+    assert status["O10"] == "missing" and list(status.values()).count("unverified") == 0
+    # ... after a few dozen albums in a row brought nothing, not the whole archive or the budget
+    assert data["site"]["pages_fetched"] < 80
+
+
+def test_sites_open_as_earlier_ones_finish(site, archive, tmp_path):
+    """Two sites at a time, over five: a down one waits for its second try at the end of the run
+    without holding a place, and every site still reports."""
+    sites = [("a", site), ("b", archive), ("down", "http://127.0.0.1:9/"), ("c", site), ("d", archive)]
+    script = f"""
+import json
+from scrapy import signals
+from crawler import rules
+from crawler.runner import run
+
+most = []
+def watch(spider):
+    def scheduled(request, spider=spider):
+        most.append(sum(not st.finished for st in spider.sites.values()) - len(spider.waiting))
+    spider.crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
+results = run({sites!r}, rules.load("2568"), "2025-03-20",
+              {{"OIT_OPEN_SITES": 2, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "ERROR"}},
+              on_start=watch)
+print(json.dumps({{"most": max(most), "sites": {{k: r.site.status for k, r in results.items()}},
+                  "scores": {{k: r.score for k, r in results.items()}}}}))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=ENV, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.splitlines()[-1])
+    assert out["most"] <= 2
+    assert out["sites"] == {"a": "ok", "b": "ok", "c": "ok", "d": "ok", "down": "unreachable"}
+    assert out["scores"]["a"] == out["scores"]["c"] == 100

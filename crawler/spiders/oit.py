@@ -9,13 +9,21 @@ read a second time through Chromium (see `render`); the rest never touch the bro
 Each site keeps its own frontier (a priority heap) and hands Scrapy only as many requests as it
 may have in flight: requests already given to the downloader are served first-in first-out, so
 a frontier held back in the spider is what keeps "index pages and item links first" true.
+
+A site's crawl ends when every item is found, when only ordinary pages are left and the last
+`OIT_PATIENCE` responses brought no new item (the site was looked at: what has no evidence is
+missing), or when its budget is spent (partial: what has no evidence is unverified). At most
+`OIT_OPEN_SITES` sites are open at once, the next opening as one finishes: memory stays flat with
+the number of sites, and a site's time budget is not spent waiting behind thousands of others.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import heapq
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -45,8 +53,12 @@ class SiteState:
     home_final: str = ""  # where the home page really is (a redirect back there is a soft 404)
     started: float = 0.0  # when the home page answered: the time budget runs from there
     seen: set[str] = field(default_factory=set)
-    frontier: list[tuple[int, int, str, int, str, bool]] = field(default_factory=list)  # -priority, order, url, depth, via, render
-    inflight: int = 0
+    # -priority, order, url, depth, via, render, items the link points at
+    frontier: list[tuple[int, int, str, int, str, bool, frozenset[str]]] = field(default_factory=list)
+    inflight: int = 0  # requests sent whose response is not handled yet
+    issued: int = 0  # requests sent: the next one's sequence number
+    handled: int = 0  # the sequence number of the next response to handle
+    arrived: dict[int, Callable[[SiteState], None]] = field(default_factory=dict)  # come back early, waiting their turn
     requested: int = 0
     last: str = ""  # the last URL read, for the progress display
     variants: dict[str, int] = field(default_factory=dict)  # query strings seen per path
@@ -61,6 +73,8 @@ class SiteState:
     rendered: int = 0  # pages read through the browser
     unrendered: str = ""  # why a page that needed the browser was read without it
     static: dict[str, Reading] = field(default_factory=dict)  # pages waiting for the browser, as bytes read
+    covered: set[str] = field(default_factory=set)  # items some page points at (a candidate)
+    streak: int = 0  # responses in a row that brought no index page and no item not pointed at before
     finished: bool = False
 
 
@@ -83,6 +97,8 @@ class OitSpider(scrapy.Spider):
         self.sites: dict[str, SiteState] = {}
         self.no_robots = set(no_robots)
         self.waiting: list[SiteState] = []  # down sites, tried again at the end of the run
+        self.open = 0  # sites opened and not yet finished or waiting for the end of the run
+        self.room: asyncio.Event | None = None  # set when an open site finishes
         self.renders = 0  # render requests so far: which browser context a page goes to
         self.open_pages: dict[str, int] = {}  # browser context -> pages open in it
         self.warned = False
@@ -101,6 +117,8 @@ class OitSpider(scrapy.Spider):
         spider.max_depth = s.getint("OIT_MAX_DEPTH")
         spider.site_seconds = s.getfloat("OIT_SITE_SECONDS")
         spider.max_variants = s.getint("OIT_MAX_QUERY_VARIANTS")
+        spider.patience = s.getint("OIT_PATIENCE")
+        spider.max_open = max(1, s.getint("OIT_OPEN_SITES"))
         spider.inflight = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         browser = s.get("PLAYWRIGHT_ABORT_REQUEST")
         spider.browser = browser if isinstance(browser, render.Browser) else None
@@ -109,7 +127,13 @@ class OitSpider(scrapy.Spider):
         return spider
 
     async def start(self):
+        # Scrapy reads start() as far as it can: sites are opened here, as earlier ones finish
+        self.room = asyncio.Event()
         for sid, url in self.targets:
+            while self.open >= self.max_open:
+                self.room.clear()
+                await self.room.wait()
+            self.open += 1
             st = self.sites[sid] = SiteState(id=sid, home=url, hosts=(url,))
             self._push(st, url, 0, classify.P_INDEX)
             for request in self._release(st):
@@ -118,22 +142,25 @@ class OitSpider(scrapy.Spider):
     # ------------------------------------------------------------ frontier
 
     def _push(self, st: SiteState, url: str, depth: int, priority: int, via: str = "",
-              rendered: bool = False) -> None:
+              rendered: bool = False, codes: frozenset[str] = frozenset()) -> None:
         st.seen.add(url)
         rendered = (rendered or hash_route(url)) and self.browser is not None
-        heapq.heappush(st.frontier, (-priority, next(_order), url, depth, via, rendered))
+        heapq.heappush(st.frontier, (-priority, next(_order), url, depth, via, rendered, codes))
 
     def _release(self, st: SiteState):
-        """Hand Scrapy the best requests of a site, as many as may be in flight."""
-        while st.inflight < self.inflight and st.frontier and not st.done:
+        """Hand Scrapy the best requests of a site, as many as may be in flight. While a page waits
+        for the browser (it may bring the index and item links), ordinary pages wait too."""
+        while st.inflight < self.inflight and st.frontier and not st.done and \
+                not (st.static and -st.frontier[0][0] < classify.P_INDEX_CHILD):
             if st.requested >= self.max_pages or st.started and time.monotonic() - st.started > self.site_seconds:
                 st.cut = True
                 return
-            _, _, url, depth, via, rendered = heapq.heappop(st.frontier)
+            _, _, url, depth, via, rendered, _ = heapq.heappop(st.frontier)
             st.inflight += 1
             st.requested += 1
             meta = {"site": st.id, "url": url, "oit_depth": depth, "via": via, "download_slot": st.id,
-                    "dont_obey_robotstxt": st.id in self.no_robots}
+                    "dont_obey_robotstxt": st.id in self.no_robots, "seq": st.issued}
+            st.issued += 1
             if rendered:
                 yield self._render_request(url, meta)
             else:
@@ -167,13 +194,14 @@ class OitSpider(scrapy.Spider):
     def _after(self, st: SiteState):
         """After each response of a site: more requests, a second pass over what failed for a
         reason that may pass (timeouts, refused connections, 5xx), or the site's result."""
-        if not st.done and len(st.readings) % _EVAL_EVERY == 0 and self._all_found(st):
+        if not st.done and len(st.readings) % _EVAL_EVERY == 0 and self._answered(st):
             st.done = True
         yield from self._release(st)
         if st.inflight or st.finished:
             return
         if st.retry and st.error and not st.revisited:  # the whole site was down: try at the end
             self.waiting.append(st)
+            self._close(st)
         elif st.retry and not st.retried and not st.error:
             st.retried = True
             yield from self._requeue(st)
@@ -203,13 +231,12 @@ class OitSpider(scrapy.Spider):
         """The browser could not show the page: what the bytes said stands (when they were read)."""
         meta = failure.request.meta
         await self._close_page(meta)
-        st = self.sites[meta["site"]]
-        st.inflight -= 1
-        st.unrendered = st.unrendered or f"render-{failure_class(failure)}"
         self.logger.warning("cannot render %s: %s", meta["url"], failure.value)
-        st.readings[meta["url"]] = st.static.pop(meta["url"], None) or Reading(
-            url=meta["url"], kind="html", error=st.unrendered)
-        for out in self._after(st):
+
+        def handle(st: SiteState) -> None:
+            st.unrendered = st.unrendered or f"render-{failure_class(failure)}"
+            self._store(st, st.static.get(meta["url"]) or Reading(url=meta["url"], kind="html", error=st.unrendered))
+        for out in self._arrived(meta, handle):
             yield out
 
     async def parse_ocr(self, response):
@@ -226,16 +253,26 @@ class OitSpider(scrapy.Spider):
                             response.body, ocr=self.ocr)
 
     def parse(self, response, fields: dict | None = None):
-        meta = response.meta
+        def handle(st: SiteState) -> None:
+            try:
+                self._read(st, response, fields or self._fields(response))
+            except Exception as exc:  # one odd page never stops the site: it is a failure of its own
+                self.logger.exception("cannot read %s", response.url)
+                self._store(st, Reading(url=response.meta["url"], kind=url_kind(response.meta["url"]),
+                                        error=f"parse-error {type(exc).__name__}"))
+        yield from self._arrived(response.meta, handle)
+
+    def _arrived(self, meta: dict, handle: Callable[[SiteState], None]):
+        """A site's responses are handled in the order their requests were sent, whichever of
+        two parallel requests answers first: what the frontier holds when a stop rule is checked,
+        and so the result, does not depend on timing (two runs over an unchanged site agree)."""
         st = self.sites[meta["site"]]
-        st.inflight -= 1
-        try:
-            self._read(st, response, fields or self._fields(response))
-        except Exception as exc:  # one odd page never stops the site: it is a failure of its own
-            self.logger.exception("cannot read %s", response.url)
-            st.readings[meta["url"]] = Reading(url=meta["url"], kind=url_kind(meta["url"]),
-                                               error=f"parse-error {type(exc).__name__}")
-        yield from self._after(st)
+        st.arrived[meta["seq"]] = handle
+        while st.handled in st.arrived:
+            st.inflight -= 1
+            st.arrived.pop(st.handled)(st)
+            st.handled += 1
+            yield from self._after(st)
 
     def _read(self, st: SiteState, response, fields: dict) -> None:
         meta = response.meta
@@ -262,10 +299,18 @@ class OitSpider(scrapy.Spider):
             st.static[page.url] = reading  # stands if the browser fails
             self._push(st, page.url, page.depth, classify.P_INDEX + 100, page.via, rendered=True)
             return
-        st.static.pop(page.url, None)
-        st.readings[page.url] = reading
+        self._store(st, reading)
         if not page.error:
             self._follow(st, page, reading)
+
+    def _store(self, st: SiteState, reading: Reading) -> None:
+        """The final reading of a fetched URL (read as bytes, through the browser, or failed)."""
+        st.static.pop(reading.url, None)
+        st.readings[reading.url] = reading
+        new = {c.code for c in reading.candidates} - st.covered
+        st.covered |= new
+        # news and photo albums point at the news item page after page: only a new item counts
+        st.streak = 0 if new or reading.index else st.streak + 1
 
     def _needs_browser(self, st: SiteState, page: Page, reading: Reading, body: bytes) -> bool:
         important = reading.index or any(c.url == page.url for c in reading.candidates)
@@ -283,20 +328,18 @@ class OitSpider(scrapy.Spider):
                                 "(install Debian's chromium or set OIT_BROWSER)")
 
     def failed(self, failure):
-        request = failure.request
-        st = self.sites[request.meta["site"]]
-        st.inflight -= 1
-        url = request.meta["url"]
+        meta = failure.request.meta
         error = failure_class(failure)
-        page = Page(url=url, depth=request.meta["oit_depth"],
-                    kind=url_kind(url), error=error,
+        page = Page(url=meta["url"], depth=meta["oit_depth"], kind=url_kind(meta["url"]), error=error,
                     http_status=getattr(getattr(failure.value, "response", None), "status", None))
-        st.readings[url] = classify.read(page, self.matcher)
-        if page.depth == 0:
-            st.started = time.monotonic()
-            st.error = error
-        self._maybe_retry(st, page)
-        yield from self._after(st)
+
+        def handle(st: SiteState) -> None:
+            self._store(st, classify.read(page, self.matcher))
+            if page.depth == 0:
+                st.started = time.monotonic()
+                st.error = error
+            self._maybe_retry(st, page)
+        yield from self._arrived(meta, handle)
 
     def _maybe_retry(self, st: SiteState, page: Page) -> None:
         if not st.retried and retryable(page.error) and \
@@ -304,6 +347,9 @@ class OitSpider(scrapy.Spider):
             st.retry.append((page.url, page.depth, page.via))
 
     def _follow(self, st: SiteState, page: Page, reading: Reading) -> None:
+        points: dict[str, set[str]] = {}  # link -> the items it is a candidate for
+        for c in reading.candidates:
+            points.setdefault(c.url, set()).add(c.code)
         for link in page.links:
             if link.url in st.seen or not same_site(link.url, st.hosts):
                 continue
@@ -316,7 +362,7 @@ class OitSpider(scrapy.Spider):
                 if page.depth >= self.max_depth:  # a page it would have fetched lies beyond the limit
                     st.cut = True
                     return
-                self._push(st, link.url, page.depth + 1, *decision)
+                self._push(st, link.url, page.depth + 1, *decision, codes=frozenset(points.get(link.url, ())))
 
     def _trap(self, st: SiteState, url: str) -> bool:
         """Calendars and searches: one path with endless query strings. Past a few variants of a
@@ -331,36 +377,59 @@ class OitSpider(scrapy.Spider):
             st.readings[path] = Reading(url=path, kind="html", error="trap")
         return count > self.max_variants
 
-    def _all_found(self, st: SiteState) -> bool:
+    def _answered(self, st: SiteState) -> bool:
+        """Every item is found; or the last `patience` responses brought no index page and no
+        new item, no page waits for the browser, and what is left could not change an answer:
+        ordinary pages, and links to items already found (the next news after news)."""
+        exhausted = st.streak >= self.patience and not st.static
+        if not exhausted and len(st.covered) < len(self.ruleset.items):  # nothing points at an item yet
+            return False
+        found = self._found(st)
+        return len(found) == len(self.ruleset.items) or exhausted and not any(
+            -entry[0] >= classify.P_INDEX_CHILD and not (entry[6] and entry[6] <= found) for entry in st.frontier)
+
+    def _found(self, st: SiteState) -> set[str]:
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, hosts=st.hosts)
-        return all(item.status is Status.found for item in result.items)
+        return {item.code for item in result.items if item.status is Status.found}
+
+    def _all_found(self, st: SiteState) -> bool:
+        return len(st.covered) == len(self.ruleset.items) and len(self._found(st)) == len(self.ruleset.items)
 
     def _result(self, st: SiteState) -> CheckResult:
         st.finished = True
-        for url, reading in st.static.items():  # the budget ran out before the browser got to them
-            st.readings.setdefault(url, reading)
+        for reading in list(st.static.values()):  # the budget ran out before the browser got to them
+            self._store(st, reading)
         # cut by a budget with pages left, or a home page that links nowhere (built by JavaScript)
         partial = (st.cut or st.inflight > 0 or len(st.readings) == 1 and not st.error) \
             and not self._all_found(st)
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
                           partial=partial, site_id=st.id, hosts=st.hosts, rendered=st.rendered,
                           unrendered=st.unrendered)
-        st.readings, st.frontier, st.seen, st.variants, st.static = {}, [], set(), {}, {}  # computed once; memory stays flat
+        st.readings, st.frontier, st.seen, st.variants, st.static, st.covered = {}, [], set(), {}, {}, set()
+        if not st.revisited:  # (a revisited site was closed when it went waiting)
+            self._close(st)
         return result
+
+    def _close(self, st: SiteState) -> None:
+        """The site holds nothing open any more: the next one may start."""
+        self.open -= 1
+        if self.room is not None:
+            self.room.set()
 
     # ------------------------------------------------------------ safety net
 
     def _idle(self):
-        """The end of the run: sites that were down get their second pass; a site whose last
-        request vanished without a callback (should not happen) still reports."""
+        """The end of the run: sites that were down get their second pass; a site whose request
+        vanished without a callback (should not happen) still reports."""
         if self.waiting:
             for st in self.waiting:
                 st.error, st.readings, st.seen, st.revisited, st.started = "", {}, set(), True, 0.0
+                st.covered, st.streak = set(), 0
                 for request in self._requeue(st):
                     self.crawler.engine.crawl(request)
             self.waiting = []
             raise DontCloseSpider
-        left = [st for st in self.sites.values() if not st.finished and not st.inflight]
+        left = [st for st in self.sites.values() if not st.finished]  # nothing is in flight now
         if left:
             for st in left:
                 self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._flush, dont_filter=True,
@@ -370,6 +439,8 @@ class OitSpider(scrapy.Spider):
     def _flush(self, response):
         st = self.sites[response.meta["site"]]
         if not st.finished:
+            for seq in sorted(st.arrived):  # what came back after the gap
+                st.arrived.pop(seq)(st)
             st.cut = True
             yield self._result(st)
 
