@@ -207,11 +207,11 @@ def cmd_crawl(args, console: Console) -> int:
 
 def _print_summary(store, run, seconds: float, console: Console) -> None:
     from .evaluate import TARGET
-    from .results import trend_point
+    from .results import tally
 
-    results = store.results(run.id)
-    point = trend_point(run, results)
-    sites = {s: sum(a.result.site.status == s for a in results) for s in ("ok", "partial", "unreachable")}
+    statuses, counts = store.tally(run.id)  # (not every result: thousands of agencies)
+    point = tally(run, statuses, counts)
+    sites = {s: sum(status == s for _, status in statuses) for s in ("ok", "partial", "unreachable")}
     console.print(f"รอบที่ {run.id}: {point.agencies} หน่วยงาน ใน {seconds:.0f} วินาที · "
                   f"เว็บไซต์ปกติ {sites['ok']} · ตรวจไม่ครบ {sites['partial']} · เข้าไม่ได้ {sites['unreachable']}")
     console.print(f"คะแนนเฉลี่ย {point.mean_score:.2f} · ต่ำกว่า {TARGET:.0f} คะแนน {point.below_target} หน่วยงาน · "

@@ -81,10 +81,16 @@ def changes(current: list[AgencyResult], previous: list[AgencyResult] | None,
 
 
 def trend_point(run: Run, results: list[AgencyResult]) -> TrendPoint:
-    scores = [a.result.score for a in results]
-    counts = Counter(i.status for a in results for i in a.result.items)
-    return TrendPoint(run_id=run.id, date=local_day(run.started), agencies=len(results),
+    return tally(run, [(a.result.score, a.result.site.status) for a in results],
+                 Counter(i.status for a in results for i in a.result.items))
+
+
+def tally(run: Run, sites: list[tuple[float, str]], counts: Counter) -> TrendPoint:
+    """The run's point on the trend from each site's (score, status) and the item status counts
+    (`DataStore.tally` reads them without loading every result)."""
+    scores = [score for score, _ in sites]
+    return TrendPoint(run_id=run.id, date=local_day(run.started), agencies=len(sites),
                       mean_score=round(sum(scores) / len(scores), 2) if scores else 0.0,
                       below_target=sum(s < TARGET for s in scores),
-                      unreachable=sum(a.result.site.status == "unreachable" for a in results),
+                      unreachable=sum(status == "unreachable" for _, status in sites),
                       counts={s: counts.get(s, 0) for s in Status})

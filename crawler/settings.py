@@ -54,8 +54,12 @@ OIT_MAX_PAGES = 250
 OIT_MAX_DEPTH = 6
 OIT_SITE_SECONDS = 300
 OIT_MAX_QUERY_VARIANTS = 15  # query strings fetched per path (calendar and search traps)
-OIT_PATIENCE = 30  # with only ordinary pages left, responses in a row without a find before a site is done
+OIT_PATIENCE = 30  # with only ordinary pages left, pages in a row that find nothing before a site is done
 OIT_OPEN_SITES = 64  # sites crawled at once (with 2 requests each, enough to fill CONCURRENT_REQUESTS)
+# Documents (PDF, XLS(X), DOC(X)) are read in worker processes, off the crawl's own core (0: in a
+# thread of the crawl's process); one that takes longer than this (x4 with OCR) is "unreadable".
+OIT_DOCUMENT_WORKERS = 1
+OIT_DOCUMENT_SECONDS = 60
 OIT_OCR = False  # read scanned PDFs with Tesseract's Thai model (`--ocr`; slower, needs tesseract-ocr-tha)
 
 # The history database of a run (set by `oit crawl`; unset: results are not stored).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from .models import (Agency, AgencyResult, CheckResult, Evidence, Failure, ItemResult, Run, RulesInfo,
@@ -146,6 +147,15 @@ class DataStore:
 
     def done(self, run_id: int) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT agency_id FROM site_results WHERE run_id=?", (run_id,))}
+
+    def tally(self, run_id: int) -> tuple[list[tuple[float, str]], Counter]:
+        """Each site's (score, status) and the item status counts of a run: a summary of thousands
+        of agencies without loading their results."""
+        sites = [(r[0], r[1]) for r in self.db.execute("SELECT score, status FROM site_results WHERE run_id=?",
+                                                        (run_id,))]
+        counts = Counter({Status(r[0]): r[1] for r in self.db.execute(
+            "SELECT status, COUNT(*) FROM item_results WHERE run_id=? GROUP BY status", (run_id,))})
+        return sites, counts
 
     def results(self, run_id: int) -> list[AgencyResult]:
         run = self.run(run_id)

@@ -262,3 +262,30 @@ def test_ocr_option_without_tesseract_is_one_warning_line_and_no_ocr(no_tesserac
     assert cmdline._ocr(args) == {}
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("oit: warning: --ocr: Tesseract with its Thai model")
+
+
+def test_documents_are_read_in_a_worker_and_a_stalled_one_is_given_up():
+    """The crawl reads documents in a worker process (off its own core); one that takes longer
+    than the limit is "unreadable" and the next document gets a fresh worker."""
+    import asyncio
+
+    from crawler.workers import DocumentWorkers
+
+    pdf = (DATA / "plan-wrapped-2568.pdf").read_bytes()
+
+    async def run():
+        workers = DocumentWorkers(1, seconds=60)
+        try:
+            same = await workers.read("http://a/plan.pdf", "application/pdf", pdf, False)
+            workers.seconds = 0.001  # nothing finishes in a millisecond, not even starting a worker
+            stalled = await workers.read("http://a/plan.pdf", "application/pdf", pdf, False)
+            workers.seconds = 60
+            after = await workers.read("http://a/x.xls", "application/vnd.ms-excel", XLS, False)
+            return same, stalled, after
+        finally:
+            workers.close()
+
+    same, stalled, after = asyncio.run(run())
+    assert same == read("http://a/plan.pdf", "application/pdf", pdf)
+    assert stalled == {"kind": "pdf", "error": "unreadable"}
+    assert after["title"].startswith("สรุปผลการดำเนินการจัดซื้อจัดจ้าง")

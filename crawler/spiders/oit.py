@@ -11,7 +11,7 @@ may have in flight: requests already given to the downloader are served first-in
 a frontier held back in the spider is what keeps "index pages and item links first" true.
 
 A site's crawl ends when every item is found, when only ordinary pages are left and the last
-`OIT_PATIENCE` responses brought no new item (the site was looked at: what has no evidence is
+`OIT_PATIENCE` pages brought no index page and found no further item (the site was looked at: what has no evidence is
 missing), or when its budget is spent (partial: what has no evidence is unverified). At most
 `OIT_OPEN_SITES` sites are open at once, the next opening as one finishes: memory stays flat with
 the number of sites, and a site's time budget is not spent waiting behind thousands of others.
@@ -30,8 +30,6 @@ from urllib.parse import urlparse
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
-from scrapy.utils.defer import deferred_to_future
-from twisted.internet.threads import deferToThread
 from scrapy_playwright.page import PageMethod
 
 from .. import classify, extract, render, rules as rules_mod
@@ -39,6 +37,7 @@ from ..errors import failure_class, retryable
 from ..evaluate import as_of_for, evaluate
 from ..models import CheckResult, Page, Reading, RuleSet, Status
 from ..urls import hash_route, same_site, site_id, url_kind
+from ..workers import DocumentWorkers
 
 _EVAL_EVERY = 4  # pages between checks of "is every item answered?"
 _RECYCLE = 100  # pages rendered in one browser context before it is closed (Chromium grows)
@@ -73,8 +72,8 @@ class SiteState:
     rendered: int = 0  # pages read through the browser
     unrendered: str = ""  # why a page that needed the browser was read without it
     static: dict[str, Reading] = field(default_factory=dict)  # pages waiting for the browser, as bytes read
-    covered: set[str] = field(default_factory=set)  # items some page points at (a candidate)
-    streak: int = 0  # responses in a row that brought no index page and no item not pointed at before
+    found: set[str] = field(default_factory=set)  # items found at the last check
+    gained: int = 0  # pages read when the last index page came or the found items last grew
     finished: bool = False
 
 
@@ -112,6 +111,7 @@ class OitSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         s = crawler.settings
         spider.max_pages = s.getint("OIT_MAX_PAGES")
         spider.max_depth = s.getint("OIT_MAX_DEPTH")
@@ -124,6 +124,8 @@ class OitSpider(scrapy.Spider):
         spider.browser = browser if isinstance(browser, render.Browser) else None
         spider.agent = s.get("USER_AGENT")
         spider.ocr = s.getbool("OIT_OCR")
+        spider.documents = DocumentWorkers(s.getint("OIT_DOCUMENT_WORKERS"),
+                                           s.getfloat("OIT_DOCUMENT_SECONDS") * (4 if spider.ocr else 1))
         return spider
 
     async def start(self):
@@ -164,8 +166,7 @@ class OitSpider(scrapy.Spider):
             if rendered:
                 yield self._render_request(url, meta)
             else:
-                yield scrapy.Request(url, callback=self.parse_ocr if self.ocr else self.parse,
-                                     errback=self.failed, dont_filter=True, meta=meta)
+                yield scrapy.Request(url, callback=self.fetched, errback=self.failed, dont_filter=True, meta=meta)
 
     def _render_request(self, url: str, meta: dict) -> scrapy.Request:
         """The page again, through Chromium. Contexts are used for `_RECYCLE` pages, then closed."""
@@ -239,18 +240,20 @@ class OitSpider(scrapy.Spider):
         for out in self._arrived(meta, handle):
             yield out
 
-    async def parse_ocr(self, response):
-        """With --ocr: documents are read in a thread (Tesseract takes seconds a page)."""
-        try:
-            fields = await deferred_to_future(deferToThread(self._fields, response))
-        except Exception:  # reported by parse, as for any page that cannot be read
-            fields = None
+    async def fetched(self, response):
+        """Documents are read in the worker process (see `workers`), pages here."""
+        fields = None
+        ctype = _content_type(response)
+        if extract.body_kind(response.url, ctype, response.body) in classify.DOCUMENTS:
+            try:
+                fields = await self.documents.read(response.url, ctype, response.body, self.ocr)
+            except Exception:  # reported by parse, as for any page that cannot be read
+                self.logger.exception("cannot read %s in the worker", response.url)
         for out in self.parse(response, fields):
             yield out
 
     def _fields(self, response) -> dict:
-        return extract.read(response.url, response.headers.get("Content-Type", b"").decode("latin-1"),
-                            response.body, ocr=self.ocr)
+        return extract.read(response.url, _content_type(response), response.body, ocr=self.ocr)
 
     def parse(self, response, fields: dict | None = None):
         def handle(st: SiteState) -> None:
@@ -307,10 +310,8 @@ class OitSpider(scrapy.Spider):
         """The final reading of a fetched URL (read as bytes, through the browser, or failed)."""
         st.static.pop(reading.url, None)
         st.readings[reading.url] = reading
-        new = {c.code for c in reading.candidates} - st.covered
-        st.covered |= new
-        # news and photo albums point at the news item page after page: only a new item counts
-        st.streak = 0 if new or reading.index else st.streak + 1
+        if reading.index:
+            st.gained = len(st.readings)
 
     def _needs_browser(self, st: SiteState, page: Page, reading: Reading, body: bytes) -> bool:
         important = reading.index or any(c.url == page.url for c in reading.candidates)
@@ -378,13 +379,14 @@ class OitSpider(scrapy.Spider):
         return count > self.max_variants
 
     def _answered(self, st: SiteState) -> bool:
-        """Every item is found; or the last `patience` responses brought no index page and no
-        new item, no page waits for the browser, and what is left could not change an answer:
-        ordinary pages, and links to items already found (the next news after news)."""
-        exhausted = st.streak >= self.patience and not st.static
-        if not exhausted and len(st.covered) < len(self.ruleset.items):  # nothing points at an item yet
-            return False
+        """Every item is found; or the last `patience` pages read brought no index page and found
+        no further item, no page waits for the browser, and what is left could not change an
+        answer: ordinary pages, and links to items already found (the next news after news)."""
         found = self._found(st)
+        if found - st.found:
+            st.gained = len(st.readings)
+        st.found = found
+        exhausted = len(st.readings) - st.gained >= self.patience and not st.static
         return len(found) == len(self.ruleset.items) or exhausted and not any(
             -entry[0] >= classify.P_INDEX_CHILD and not (entry[6] and entry[6] <= found) for entry in st.frontier)
 
@@ -393,7 +395,7 @@ class OitSpider(scrapy.Spider):
         return {item.code for item in result.items if item.status is Status.found}
 
     def _all_found(self, st: SiteState) -> bool:
-        return len(st.covered) == len(self.ruleset.items) and len(self._found(st)) == len(self.ruleset.items)
+        return len(self._found(st)) == len(self.ruleset.items)
 
     def _result(self, st: SiteState) -> CheckResult:
         st.finished = True
@@ -405,7 +407,7 @@ class OitSpider(scrapy.Spider):
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
                           partial=partial, site_id=st.id, hosts=st.hosts, rendered=st.rendered,
                           unrendered=st.unrendered)
-        st.readings, st.frontier, st.seen, st.variants, st.static, st.covered = {}, [], set(), {}, {}, set()
+        st.readings, st.frontier, st.seen, st.variants, st.static, st.found = {}, [], set(), {}, {}, set()
         if not st.revisited:  # (a revisited site was closed when it went waiting)
             self._close(st)
         return result
@@ -424,7 +426,7 @@ class OitSpider(scrapy.Spider):
         if self.waiting:
             for st in self.waiting:
                 st.error, st.readings, st.seen, st.revisited, st.started = "", {}, set(), True, 0.0
-                st.covered, st.streak = set(), 0
+                st.found, st.gained = set(), 0
                 for request in self._requeue(st):
                     self.crawler.engine.crawl(request)
             self.waiting = []
@@ -436,6 +438,9 @@ class OitSpider(scrapy.Spider):
                                                          meta={"site": st.id}))
             raise DontCloseSpider
 
+    def _closed(self):
+        self.documents.close()
+
     def _flush(self, response):
         st = self.sites[response.meta["site"]]
         if not st.finished:
@@ -443,6 +448,10 @@ class OitSpider(scrapy.Spider):
                 st.arrived.pop(seq)(st)
             st.cut = True
             yield self._result(st)
+
+
+def _content_type(response) -> str:
+    return response.headers.get("Content-Type", b"").decode("latin-1")
 
 
 def _same_page(url: str, home: str) -> bool:

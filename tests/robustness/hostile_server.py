@@ -57,7 +57,7 @@ KINDS: dict[str, Kind] = {
     "redirect-chain": Kind("ok", {MANUAL: "too-many-redirects"}),
     "calendar": Kind("ok", {"/calendar.php?month&view": "trap"}),  # the cut path, by parameter names
     "deep": Kind("partial"),  # evidence ten links deep, past the depth budget
-    "endless": Kind("ok"),  # every page links forty new ones: pages that bring nothing new end it
+    "endless": Kind("partial"),  # every page links forty new ones: the page budget ends it
     # content a browser shrugs off
     "tis620-as-utf8": Kind("ok"),
     "windows-874-unlabelled": Kind("ok"),
