@@ -11,6 +11,8 @@ classify (`classify.read` and `classify.follow`), evaluate (`evaluate.evaluate`:
 item answered?" check every few pages and the result), store (`DataStore.record`). What is left is
 fetching: Scrapy, Twisted, HTTP, the middlewares and the spider's own bookkeeping.
 `--repeat` crawls the farm that many times in one process (more samples, same proportions).
+The crawler reads documents (PDF, XLS(X), DOC(X)) in a worker process, in parallel with the
+crawl; here they are read in the profiled process, so that every stage of a page is counted.
 """
 from __future__ import annotations
 
@@ -74,6 +76,11 @@ def profile(farm: Path, repeat: int = 1) -> dict:
         for run_id in runs:  # a CrawlerProcess runs once per process: a new process per repeat
             pid = os.fork()
             if pid == 0:
+                from crawler import extract, workers
+
+                async def inline(self, url, content_type, body, ocr):
+                    return extract.read(url, content_type, body, ocr)
+                workers.DocumentWorkers.read = inline  # one process: the profile sees documents too
                 prof.enable()
                 results = run(list(bases.items()), rules, truth.as_of,
                               {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "ERROR",

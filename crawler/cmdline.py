@@ -51,10 +51,10 @@ class _Progress:
         if self.spider is None:
             grid.add_row("[dim]เริ่มต้น...[/]")
             return grid
-        sites = self.spider.sites.values()
-        done = sum(st.finished for st in sites)
-        grid.add_row(f"[bold]กำลังตรวจ[/] {done}/{len(self.spider.targets)} เว็บไซต์",
-                     f"เปิดแล้ว {sum(st.requested for st in sites)} หน้า",
+        spider = self.spider
+        sites = list(spider.sites.values())
+        grid.add_row(f"[bold]กำลังตรวจ[/] {spider.finished}/{len(spider.targets)} เว็บไซต์",
+                     f"เปิดแล้ว {spider.finished_pages + sum(st.requested for st in sites)} หน้า",
                      f"รอคิว {sum(len(st.frontier) for st in sites)}")
         last = next((st.last for st in sites if not st.finished and st.last), "")
         if last:

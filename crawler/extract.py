@@ -25,7 +25,9 @@ from .urls import hash_route, page_url, url_kind
 
 # libxml2 drops what is nested deeper than 256 elements (unclosed <font> tags on old CMSs nest
 # every paragraph); huge_tree lifts that
-PARSER = lxml.html.HTMLParser(huge_tree=True)
+# lxml's own HTML parser, not lxml.html's: that one calls back into Python for every element it
+# makes (to give it a class), a tenth of the crawl's CPU time; plain elements are all it needs
+PARSER = etree.HTMLParser(huge_tree=True)
 TEXT_CAP = documents.TEXT_CAP  # characters of body text kept per page
 MAX_HTML = 4_000_000  # bytes of a page that are parsed: evidence is never beyond that
 MAX_LINKS = 3_000  # links read per page (calendars and tag clouds can have tens of thousands)
@@ -239,6 +241,20 @@ def _section(a, heading, labels: dict[str, str]) -> str:
     return " > ".join(p for p in parts if p)
 
 
+def _drop(el) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def _html(url: str, body: bytes, content_type: str) -> dict:
     text, _ = decode_html(body[:MAX_HTML], content_type)
     try:
@@ -246,7 +262,7 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
     except (etree.ParserError, ValueError):
         return {"text": normalize(text)[:TEXT_CAP]}
     for el in list(doc.iter(*_DROP)):
-        el.drop_tree()
+        _drop(el)
     etree.strip_elements(doc, etree.Comment, with_tail=False)
     base = url
     base_el = doc.find(".//base[@href]")
@@ -324,7 +340,7 @@ def _main_text(root, is_main: bool) -> str:
         marks = f"{el.get('class', '')} {el.get('id', '')}"
         if el.tag == "nav" or _BREADCRUMB.search(marks) or not is_main and (
                 el.tag in _CHROME or _NAVISH.search(marks)):
-            el.drop_tree()
+            _drop(el)
     return (_text(root) or "")[:TEXT_CAP]
 
 

@@ -24,7 +24,7 @@ import lxml.html
 from lxml import etree
 
 from .decode import decode_html
-from .extract import PARSER, read
+from .extract import read
 from .resolver import allowed_from, permitted
 from .models import Page
 
@@ -49,6 +49,7 @@ _PENDING = re.compile(rb"""\bv-cloak\b|\bng-cloak\b|\bx-data=|data-v-app|class=[
 _DYNAMIC = re.compile(rb"addEventListener\s*\(\s*['\"](?:click|change)|\.onclick\s*=|\bfetch\s*\(|"
                       rb"XMLHttpRequest|\$\.(?:get|getJSON|ajax)\s*\(|\.innerHTML\s*[+]?=", re.I)
 _HANDLERS = ("onclick", "onchange", "v-on:click", "@click", "ng-click", "x-on:click")
+_PARSER = lxml.html.HTMLParser(huge_tree=True)  # (lxml.html's: finding a pane by id)
 
 
 def browser_path(setting: str | None) -> str:
@@ -102,7 +103,7 @@ def _clicks_build(body: bytes) -> bool:
     if _DYNAMIC.search(body):
         return True
     try:
-        doc = lxml.html.document_fromstring(body, parser=PARSER)
+        doc = lxml.html.document_fromstring(body, parser=_PARSER)
     except (ValueError, etree.ParserError):
         return False
     # a <select> outside a form switches what the page shows (a form's is a field to fill)

@@ -39,7 +39,7 @@ from ..models import CheckResult, Page, Reading, RuleSet, Status
 from ..urls import hash_route, same_site, site_id, url_kind
 from ..workers import DocumentWorkers
 
-_EVAL_EVERY = 4  # pages between checks of "is every item answered?"
+_EVAL_EVERY = 8  # pages between checks of "is every item answered?" (evaluate is quadratic in pages)
 _RECYCLE = 100  # pages rendered in one browser context before it is closed (Chromium grows)
 _order = itertools.count()  # ties in the frontier: first seen, first fetched
 
@@ -93,7 +93,8 @@ class OitSpider(scrapy.Spider):
         self.ruleset = rules if isinstance(rules, RuleSet) else rules_mod.load(rules)
         self.as_of = as_of_for(self.ruleset, as_of)
         self.matcher = classify.Matcher(self.ruleset)
-        self.sites: dict[str, SiteState] = {}
+        self.sites: dict[str, SiteState] = {}  # the sites open now (and those waiting for their second try)
+        self.finished = self.finished_pages = 0  # sites done and their pages (for the progress display)
         self.no_robots = set(no_robots)
         self.waiting: list[SiteState] = []  # down sites, tried again at the end of the run
         self.open = 0  # sites opened and not yet finished or waiting for the end of the run
@@ -407,7 +408,9 @@ class OitSpider(scrapy.Spider):
         result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
                           partial=partial, site_id=st.id, hosts=st.hosts, rendered=st.rendered,
                           unrendered=st.unrendered)
-        st.readings, st.frontier, st.seen, st.variants, st.static, st.found = {}, [], set(), {}, {}, set()
+        del self.sites[st.id]  # computed once: nothing of the site is kept, memory stays flat
+        self.finished += 1
+        self.finished_pages += st.requested
         if not st.revisited:  # (a revisited site was closed when it went waiting)
             self._close(st)
         return result
@@ -442,8 +445,8 @@ class OitSpider(scrapy.Spider):
         self.documents.close()
 
     def _flush(self, response):
-        st = self.sites[response.meta["site"]]
-        if not st.finished:
+        st = self.sites.get(response.meta["site"])
+        if st is not None and not st.finished:
             for seq in sorted(st.arrived):  # what came back after the gap
                 st.arrived.pop(seq)(st)
             st.cut = True
