@@ -1,6 +1,6 @@
 """Run every benchmark and write bench/RESULTS.md.
 
-    python bench/run_all.py            # all of them (about an hour on 2 cores)
+    python bench/run_all.py            # all of them (about half an hour on 2 cores)
     python bench/run_all.py --report   # only rewrite RESULTS.md from bench/out/*.json
 
 Each script runs in a process of its own and prints its figures; their JSON lands in bench/out/.
