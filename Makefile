@@ -26,7 +26,7 @@ test: install
 	$(PYTHON) -m pytest -q
 
 # Benchmarks (bench/README.md): throughput, focused crawl, memory, accuracy, profile, nationwide
-# estimate; about an hour on 2 cores; writes bench/RESULTS.md
+# estimate; about half an hour on 2 cores; writes bench/RESULTS.md
 .PHONY: bench
 bench: install
 	$(PYTHON) bench/run_all.py

@@ -94,19 +94,10 @@ def main(argv=None) -> int:
         metrics = score(truth, results)
         out["accuracy"] = {k: metrics[k] for k in ("status_accuracy", "evidence_accuracy",
                                                   "found_reported_missing", "per_item")}
-        out["site_accuracy"] = _per_site_accuracy(truth, results)
+        out["site_accuracy"] = {sid: s["status_accuracy"] for sid, s in metrics["per_site"].items()}
     args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str))
     print(f"{args.spider}: {out['responses']} responses from {len(sites)} sites in {out['crawl_seconds']:.1f}s")
     return 0
-
-
-def _per_site_accuracy(truth, results) -> dict[str, float]:
-    """Share of a site's items whose status matches the truth."""
-    out = {}
-    for sid, site in truth.sites.items():
-        got = {i.code: i.status for i in results[sid].items} if sid in results else {}
-        out[sid] = sum(got.get(code) is t.status for code, t in site.items.items()) / len(site.items)
-    return out
 
 
 def run_crawl(spider: str, bases: dict, out: Path, truth: Path | None = None,

@@ -43,13 +43,12 @@ def _compare(name: str, farm: Path) -> dict:
                        "total_median": common.median(total),
                        "accuracy": runs[spider]["accuracy"]["status_accuracy"],
                        "site_accuracy_median": round(common.median(acc), 4), "site_accuracy_min": round(min(acc), 4)}
-    for spider in ("focused",):
-        f = runs[spider]["per_site"]
-        ratios = [f[s]["final_at"] / b[s]["final_at"] for s in f if b[s]["final_at"]]
-        row[spider].update(ratio_final=round(row[spider]["final_sum"] / row["bfs"]["final_sum"], 3),
-                           ratio_final_site_median=round(common.median(ratios), 3),
-                           ratio_total=round(row[spider]["total_sum"] / row["bfs"]["total_sum"], 3),
-                           last_items={sid: s["last_items"] for sid, s in f.items()})
+    f = runs["focused"]["per_site"]
+    ratios = [f[s]["final_at"] / b[s]["final_at"] for s in f if b[s]["final_at"]]
+    row["focused"].update(ratio_final=round(row["focused"]["final_sum"] / row["bfs"]["final_sum"], 3),
+                          ratio_final_site_median=round(common.median(ratios), 3),
+                          ratio_total=round(row["focused"]["total_sum"] / row["bfs"]["total_sum"], 3),
+                          last_items={sid: s["last_items"] for sid, s in f.items()})
     return row
 
 

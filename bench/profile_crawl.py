@@ -66,7 +66,6 @@ def profile(farm: Path, repeat: int = 1) -> dict:
     rules = rules_mod.load(truth.rules)
     ids = site_ids(farm)
     prof = cProfile.Profile(time.process_time)  # CPU time: waiting for the server is not a cost
-    pages = 0
     with served(farm, ids) as bases, tempfile.TemporaryDirectory() as tmp:
         store = DataStore(Path(tmp) / "history.sqlite")
         runs = [store.start_run(rules.year, as_of_for(rules, truth.as_of),

@@ -46,9 +46,8 @@ class TracedOitSpider(OitSpider):
 
     def _after(self, st):
         n = self.responses[st.id] = self.responses.get(st.id, 0) + 1
-        if not st.finished:
-            now = evaluate(self.ruleset, st.home, st.readings, self.as_of, hosts=st.hosts)
-            self.trace.setdefault(st.id, []).append((n, {i.code: i.status for i in now.items}))
+        now = evaluate(self.ruleset, st.home, st.readings, self.as_of, hosts=st.hosts)
+        self.trace.setdefault(st.id, []).append((n, {i.code: i.status for i in now.items}))
         yield from super()._after(st)
 
     def _result(self, st):

@@ -54,9 +54,9 @@ class _Progress:
         spider = self.spider
         sites = list(spider.sites.values())
         grid.add_row(f"[bold]กำลังตรวจ[/] {spider.finished}/{len(spider.targets)} เว็บไซต์",
-                     f"เปิดแล้ว {spider.finished_pages + sum(st.requested for st in sites)} หน้า",
+                     f"เปิดแล้ว {spider.finished_pages + sum(st.issued for st in sites)} หน้า",
                      f"รอคิว {sum(len(st.frontier) for st in sites)}")
-        last = next((st.last for st in sites if not st.finished and st.last), "")
+        last = next((st.last for st in sites if st.last), "")
         if last:
             grid.add_row(f"[dim]{escape(last[:100])}[/]")
         return grid

@@ -59,9 +59,9 @@ def pdf(body: bytes, ocr: bool) -> dict:
     except Exception:  # pypdf raises many kinds on broken files (even NotImplementedError)
         return {"error": "unreadable"}
     text = normalize(_WRAP.sub("", " ".join(pages)))
-    lines = [normalize(line) for line in (pages[0] if pages else "").splitlines() if line.strip()]
     scanned = _scanned([text])
-    return {"title": " ".join(lines[:3])[:_MAX_CONTEXT], "headings": lines[:8], "text": text[:TEXT_CAP],
+    # named by the lines of its first page; the text joins the lines a page wrapped
+    return {**_lines((pages[0] if pages else "").splitlines(), 3, 8), "text": text[:TEXT_CAP],
             "scanned": scanned, **({"ocr": True} if read_by_ocr and not scanned else {})}
 
 

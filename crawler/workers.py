@@ -43,15 +43,13 @@ class DocumentWorkers:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self.pool
 
-    def _replace(self, pool: ProcessPoolExecutor) -> None:
-        if self.pool is pool:
+    def _replace(self, pool: ProcessPoolExecutor | None) -> None:
+        if pool is not None and self.pool is pool:
             self.pool = None
             _stop(pool)
 
     def close(self) -> None:
-        if self.pool is not None:
-            _stop(self.pool)
-            self.pool = None
+        self._replace(self.pool)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -73,6 +73,8 @@ SITE_ERRORS = {  # failure classes of crawler.models.Page.error / SiteInfo.error
     "truncated": "เซิร์ฟเวอร์ส่งข้อมูลมาไม่ครบ",
     "ignored": "ข้ามไม่ดึงข้อมูล",
     "soft404": "ลิงก์พาไปหน้าแรกแทนหน้าที่ต้องการ (ไม่พบหน้า)",
+    "unreadable": "อ่านไฟล์ไม่ได้ (ไฟล์เสีย หรืออ่านนานเกินเวลาที่กำหนด)",
+    "error": "ดึงข้อมูลไม่สำเร็จด้วยสาเหตุอื่น",
 }
 
 COLUMNS_TH = {  # Thai headers of the spreadsheet columns (reports.csvreport names them in English)

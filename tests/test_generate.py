@@ -61,7 +61,7 @@ def test_every_site_has_all_items_and_template_ids(farms):
         assert truth["as_of"] == BUNDLED_TRUTH["as_of"] and truth["rules"] == BUNDLED_TRUTH["rules"]
         assert len(truth["sites"]) == N
         # server-rendered templates only: the JavaScript-built sites are not copied
-        templates = [t for t in BUNDLED_TRUTH["sites"] if not built_by_javascript(ROOT / "samples" / "farm" / t)]
+        templates = [t for t in BUNDLED_TRUTH["sites"] if not built_by_javascript(BUNDLED / t)]
         assert 0 < len(templates) < len(BUNDLED_TRUTH["sites"])
         for i, (sid, site) in enumerate(truth["sites"].items()):
             assert sid == f"g{i + 1:04d}-{templates[i % len(templates)]}"

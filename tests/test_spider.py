@@ -131,7 +131,7 @@ from crawler.runner import run
 most = []
 def watch(spider):
     def scheduled(request, spider=spider):
-        most.append(sum(not st.finished for st in spider.sites.values()) - len(spider.waiting))
+        most.append(len(spider.sites) - len(spider.waiting))  # opened, not finished, not waiting
     spider.crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
 results = run({sites!r}, rules.load("2568"), "2025-03-20",
               {{"OIT_OPEN_SITES": 2, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "ERROR"}},

@@ -10,11 +10,12 @@ Each site keeps its own frontier (a priority heap) and hands Scrapy only as many
 may have in flight: requests already given to the downloader are served first-in first-out, so
 a frontier held back in the spider is what keeps "index pages and item links first" true.
 
-A site's crawl ends when every item is found, when only ordinary pages are left and the last
-`OIT_PATIENCE` pages brought no index page and found no further item (the site was looked at: what has no evidence is
-missing), or when its budget is spent (partial: what has no evidence is unverified). At most
-`OIT_OPEN_SITES` sites are open at once, the next opening as one finishes: memory stays flat with
-the number of sites, and a site's time budget is not spent waiting behind thousands of others.
+A site's crawl ends when every item is found; when only ordinary pages are left and the last
+`OIT_PATIENCE` pages brought no index page and found no further item (the site was looked at:
+what has no evidence is missing); or when its budget is spent (partial: what has no evidence is
+unverified). At most `OIT_OPEN_SITES` sites are open at once, the next opening as one finishes:
+memory stays flat with the number of sites, and a site's time budget is not spent waiting behind
+thousands of others.
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class SiteState:
     issued: int = 0  # requests sent: the next one's sequence number
     handled: int = 0  # the sequence number of the next response to handle
     arrived: dict[int, Callable[[SiteState], None]] = field(default_factory=dict)  # come back early, waiting their turn
-    requested: int = 0
+    requested: int = 0  # requests sent since the budget was last set (a second pass gets a fresh one)
     last: str = ""  # the last URL read, for the progress display
     variants: dict[str, int] = field(default_factory=dict)  # query strings seen per path
     retry: list[tuple[str, int, str]] = field(default_factory=list)  # failed, may pass later
@@ -74,7 +75,6 @@ class SiteState:
     static: dict[str, Reading] = field(default_factory=dict)  # pages waiting for the browser, as bytes read
     found: set[str] = field(default_factory=set)  # items found at the last check
     gained: int = 0  # pages read when the last index page came or the found items last grew
-    finished: bool = False
 
 
 class OitSpider(scrapy.Spider):
@@ -93,12 +93,11 @@ class OitSpider(scrapy.Spider):
         self.ruleset = rules if isinstance(rules, RuleSet) else rules_mod.load(rules)
         self.as_of = as_of_for(self.ruleset, as_of)
         self.matcher = classify.Matcher(self.ruleset)
-        self.sites: dict[str, SiteState] = {}  # the sites open now (and those waiting for their second try)
+        self.sites: dict[str, SiteState] = {}  # sites opened and not finished (also those waiting)
         self.finished = self.finished_pages = 0  # sites done and their pages (for the progress display)
         self.no_robots = set(no_robots)
         self.waiting: list[SiteState] = []  # down sites, tried again at the end of the run
-        self.open = 0  # sites opened and not yet finished or waiting for the end of the run
-        self.room: asyncio.Event | None = None  # set when an open site finishes
+        self.room: asyncio.Event | None = None  # set when a site finishes or goes waiting
         self.renders = 0  # render requests so far: which browser context a page goes to
         self.open_pages: dict[str, int] = {}  # browser context -> pages open in it
         self.warned = False
@@ -133,10 +132,9 @@ class OitSpider(scrapy.Spider):
         # Scrapy reads start() as far as it can: sites are opened here, as earlier ones finish
         self.room = asyncio.Event()
         for sid, url in self.targets:
-            while self.open >= self.max_open:
+            while len(self.sites) - len(self.waiting) >= self.max_open:  # (a waiting site holds no place)
                 self.room.clear()
                 await self.room.wait()
-            self.open += 1
             st = self.sites[sid] = SiteState(id=sid, home=url, hosts=(url,))
             self._push(st, url, 0, classify.P_INDEX)
             for request in self._release(st):
@@ -199,11 +197,11 @@ class OitSpider(scrapy.Spider):
         if not st.done and len(st.readings) % _EVAL_EVERY == 0 and self._answered(st):
             st.done = True
         yield from self._release(st)
-        if st.inflight or st.finished:
+        if st.inflight:
             return
         if st.retry and st.error and not st.revisited:  # the whole site was down: try at the end
             self.waiting.append(st)
-            self._close(st)
+            self.room.set()
         elif st.retry and not st.retried and not st.error:
             st.retried = True
             yield from self._requeue(st)
@@ -399,7 +397,6 @@ class OitSpider(scrapy.Spider):
         return len(self._found(st)) == len(self.ruleset.items)
 
     def _result(self, st: SiteState) -> CheckResult:
-        st.finished = True
         for reading in list(st.static.values()):  # the budget ran out before the browser got to them
             self._store(st, reading)
         # cut by a budget with pages left, or a home page that links nowhere (built by JavaScript)
@@ -410,16 +407,9 @@ class OitSpider(scrapy.Spider):
                           unrendered=st.unrendered)
         del self.sites[st.id]  # computed once: nothing of the site is kept, memory stays flat
         self.finished += 1
-        self.finished_pages += st.requested
-        if not st.revisited:  # (a revisited site was closed when it went waiting)
-            self._close(st)
+        self.finished_pages += st.issued
+        self.room.set()  # the next site may start
         return result
-
-    def _close(self, st: SiteState) -> None:
-        """The site holds nothing open any more: the next one may start."""
-        self.open -= 1
-        if self.room is not None:
-            self.room.set()
 
     # ------------------------------------------------------------ safety net
 
@@ -434,7 +424,7 @@ class OitSpider(scrapy.Spider):
                     self.crawler.engine.crawl(request)
             self.waiting = []
             raise DontCloseSpider
-        left = [st for st in self.sites.values() if not st.finished]  # nothing is in flight now
+        left = list(self.sites.values())  # unfinished, and nothing is in flight now
         if left:
             for st in left:
                 self.crawler.engine.crawl(scrapy.Request("data:,", callback=self._flush, dont_filter=True,
@@ -446,7 +436,7 @@ class OitSpider(scrapy.Spider):
 
     def _flush(self, response):
         st = self.sites.get(response.meta["site"])
-        if st is not None and not st.finished:
+        if st is not None:
             for seq in sorted(st.arrived):  # what came back after the gap
                 st.arrived.pop(seq)(st)
             st.cut = True
