@@ -182,7 +182,29 @@ def _clean(text: str, start: int, end: int) -> bool:
 
 def _atoms(text: str) -> list[_Atom]:
     masked = _MASK.sub(lambda m: "#" * len(m.group()), text)
-    return [_Atom(m, m.lastgroup) for m in _ATOM.finditer(masked)]
+    return [_Atom(m, m.lastgroup) for lo, hi in _near_digits(masked) for m in _ATOM.finditer(masked, lo, hi)]
+
+
+# Every mention has a year in digits: an atom that gives one (a keyword, a month name, the start
+# of a range, then the digits) starts at most this many characters before them. A page's text
+# is scanned only there: the atom pattern is slow, and most of a long text is far from any digit.
+_REACH = 80
+_DIGITS = re.compile("[0-9]+")
+
+
+def _near_digits(text: str):
+    """(start, end) of the stretches of `text` within reach of its digits, in order."""
+    lo = hi = -1
+    for m in _DIGITS.finditer(text):
+        start = max(0, m.start() - _REACH)
+        if start > hi + _REACH:  # far from the last stretch: a new one, from a word boundary
+            if hi >= 0:
+                yield lo, hi
+            space = text.rfind(" ", max(0, start - _REACH), start)
+            lo = space + 1 if space >= 0 else start
+        hi = min(len(text), m.end() + 10)  # room for the lookaheads after the last digit
+    if hi >= 0:
+        yield lo, hi
 
 
 def _year_range(a: _Atom, b: _Atom) -> tuple[int, int] | None:

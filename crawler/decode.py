@@ -16,7 +16,7 @@ _HEADER = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-]+)", re.I)
 _THAI_ALIASES = {"tis-620", "tis620", "tis_620", "iso-8859-11", "iso8859-11", "iso8859_11",
                  "windows-874", "cp874", "x-windows-874", "ms874"}
 _THAI_RUNS = re.compile(rb"[\xa1-\xfb]{3,}")  # Thai words are runs of high bytes; Latin-1 has lone ones
-_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+_HIGH = bytes(range(0x80, 0x100))
 _UTF8_THAI = re.compile(rb"\xe0[\xb8\xb9][\x80-\xbf]")  # a Thai letter (U+0E00-U+0E7F) in UTF-8
 
 
@@ -47,12 +47,14 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         if body.startswith(bom):
             return body.decode(enc, "replace").lstrip("\ufeff"), enc
     header, meta = declared(body, content_type)
-    if not _HIGH_BYTES.search(body):
+    if body.isascii():
         return body.decode("ascii"), header or meta or "ascii"
     text = body.decode("utf-8", "replace")
     bad = text.count("\ufffd")
-    high = len(_HIGH_BYTES.findall(body))
-    if bad == 0 or bad <= 0.01 * (len(text) - len(body.decode("ascii", "ignore"))) or \
+    if bad == 0:  # valid UTF-8 with non-ASCII bytes is almost never accidental
+        return text, "utf-8"
+    high = len(body) - len(body.translate(None, _HIGH))
+    if bad <= 0.01 * (len(text) - len(body.decode("ascii", "ignore"))) or \
             3 * len(_UTF8_THAI.findall(body)) >= 0.9 * high:
         # UTF-8 with a stray bad byte (a title cut mid-character by PHP substr) is still UTF-8,
         # and so is a short page whose high bytes are nearly all Thai letters in UTF-8

@@ -174,6 +174,25 @@ def _merge(cands: list[Candidate]) -> Candidate:
                                        "filed": sorted({y for c in cands for y in c.filed})})
 
 
+def _groups(rules: RuleSet, readings: dict[str, Reading]) -> dict[str, dict[str, list[Candidate]]]:
+    """item code -> URL -> the candidates for it, from every page read."""
+    groups: dict[str, dict[str, list[Candidate]]] = {item.code: {} for item in rules.items}
+    for reading in readings.values():
+        for c in reading.candidates:
+            groups.setdefault(c.code, {}).setdefault(c.url, []).append(c)
+    return groups
+
+
+def found_items(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.date,
+                hosts: tuple[str, ...] = ()) -> set[str]:
+    """The items `evaluate` would report found, without building the result: what the crawl asks
+    every few pages to know whether anything is left to look for."""
+    hosts, as_of_fy, groups = hosts or (home,), fiscal_year(as_of), _groups(rules, readings)
+    return {rule.code for rule in rules.items
+            if any(_judge(_merge(g), rule, rules, readings, hosts, as_of_fy).status is Status.found
+                   for url, g in groups[rule.code].items() if not _is_index(readings.get(url)))}
+
+
 TARGET = 85  # provinces want every agency at 85 points or more
 
 
@@ -189,10 +208,7 @@ def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.
     site could not be crawled at all; `rendered`: pages read through the browser;
     `unrendered`: why a page that needed the browser was read without it."""
     pages = sum(1 for r in readings.values() if not r.error)
-    groups: dict[str, dict[str, list[Candidate]]] = {item.code: {} for item in rules.items}
-    for reading in readings.values():
-        for c in reading.candidates:
-            groups.setdefault(c.code, {}).setdefault(c.url, []).append(c)
+    groups = _groups(rules, readings)
     if site_error:
         items = [ItemResult(code=r.code, name=r.name, status=Status.unverified,
                             reason=f"เข้าเว็บไซต์ไม่ได้ ({site_error})", hint=r.expect,

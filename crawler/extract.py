@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import posixpath
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlparse
 
 import lxml.html
@@ -39,13 +40,16 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "summary",
 _ROWS = {"tr", "li", "dd", "p", "figure", "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = {"ul", "ol", "menu"}
 _STOP = {"body", "html", "table", "nav", "header", "footer", "form", "main", "article", "aside"}
-_HAS_HEADING = "boolean(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6)"
-# where the page's own content is, most specific first; the rest is menus and footers
-_MAIN = ("//main", "//*[@role='main']", "//*[@id='content' or @id='main' or @id='main-content' "
-         "or @id='maincontent' or @id='primary']",
-         "//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in
-                              ("entry-content", "post-content", "page-content", "main-content")) + "]",
-         "//article")
+_HAS_HEADING = etree.XPath("boolean(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6)")
+# where the page's own content is, most specific first; the rest is menus and footers (the
+# cheap tests first in each: these run over every element of every page)
+_MAIN = tuple(map(etree.XPath, (
+    "//main", "//*[@role='main']",
+    "//*[@id][@id='content' or @id='main' or @id='main-content' or @id='maincontent' or @id='primary']",
+    "//*[@class][contains(@class, 'content')][" + " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+        for c in ("entry-content", "post-content", "page-content", "main-content")) + "]",
+    "//article")))
 _CHROME = {"nav", "header", "footer", "aside"}
 _NAVISH = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?)(?:[\s_-]|$)", re.I)
 _BREADCRUMB = re.compile(r"breadcrumb", re.I)
@@ -101,12 +105,19 @@ def read(url: str, content_type: str, body: bytes, ocr: bool = False) -> dict:
 def _join(pieces, limit: int | None) -> str | None:
     """Normalised text of the pieces; None as soon as it is longer than `limit` (read no further:
     asking every link of a big page for the whole text of its container would be quadratic)."""
-    parts, size = [], 0
-    for piece in pieces:
-        parts.append(piece)
-        size += len(piece.strip())
-        if limit is not None and size > limit:
-            return None
+    if limit is None:
+        parts = list(pieces)
+    else:
+        parts, size, check = [], 0, limit
+        for piece in pieces:
+            parts.append(piece)
+            size += len(piece)
+            # counted without the markup's indentation only when the raw size could be too long
+            if size > check:
+                text = sum(map(len, map(str.strip, parts)))
+                if text > limit:
+                    return None
+                check = size + limit - text
     # a space between elements: "ITA 2568</a><a>ITA 2567" must not read as "2568ita"
     return normalize(" ".join(parts))
 
@@ -168,12 +179,15 @@ def file_words(url: str) -> str:
     return normalize(re.sub(r"[_\-.+]+", " ", name))
 
 
+# tab and accordion toggles: in-page links, Bootstrap targets, ARIA
+_PANE_LINKS = etree.XPath("//*[starts-with(@href, '#') or @data-target or @data-bs-target or @aria-controls]")
+_TABS = etree.XPath("//*[@role='tab'][@id != '']")
+
+
 def _labels(doc) -> dict[str, str]:
     """id -> label text for tab/accordion panes (Bootstrap and ARIA conventions)."""
     labels: dict[str, str] = {}
-    for el in doc.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in _PANE_LINKS(doc):
         for attr in ("href", "data-target", "data-bs-target", "aria-controls"):
             ref = el.get(attr, "")
             if attr != "aria-controls":
@@ -183,9 +197,8 @@ def _labels(doc) -> dict[str, str]:
             text = _text(el, _MAX_LABEL)
             if ref and text:
                 labels.setdefault(ref, text)
-    for el in doc.iter():
-        if isinstance(el.tag, str) and el.get("id") and el.get("role") == "tab":
-            labels.setdefault(el.get("id"), _text(el, _MAX_LABEL) or "")
+    for el in _TABS(doc):
+        labels.setdefault(el.get("id"), _text(el, _MAX_LABEL) or "")
     return labels
 
 
@@ -206,7 +219,7 @@ def _context(a, text: str) -> str:
             return ""  # a layout block, not a row
         if len(own) <= len(text) + 3:
             continue  # says nothing more than the link: look one level up
-        return "" if anc.xpath(_HAS_HEADING) else own  # a row holds no heading; a section does
+        return "" if _HAS_HEADING(anc) else own  # a row holds no heading; a section does
     return ""
 
 
@@ -306,7 +319,8 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
                 own = normalize(" ".join(filter(None, (own, el.get("title", ""), el.get("aria-label", "")))))
         else:  # an embedded document carries the name of the page it is shown on
             own, image = normalize(el.get("title", "")), False
-        links.append(Link(url=target, text=own[:_MAX_CONTEXT], context=_context(el, own),
+        # built from our own strings: pydantic's validation of every link cost a few % of the crawl
+        links.append(Link.model_construct(url=target, text=own[:_MAX_CONTEXT], context=_context(el, own),
                           section=_section(el, heading, labels), image=image))
     body_el = doc.find(".//body")
     return {
@@ -321,8 +335,8 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
 def _main(doc):
     """The element holding the page's own content, when the template marks it."""
     for xpath in _MAIN:
-        found = doc.xpath(xpath)
-        if xpath == "//article" and len(found) != 1:  # a list of posts: the list is the content
+        found = xpath(doc)
+        if xpath is _MAIN[-1] and len(found) != 1:  # several <article>: a list of posts is the content
             continue
         for el in found:
             if _text(el, 40) is None:  # more than a few words: real content
@@ -350,8 +364,22 @@ def _absolute(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#") and not hash_route(href):
         return None
+    # a link from the site's root or a full address means the same on every page of the site
+    # (only the scheme and host of the page matter): resolved once for all of them
+    if href.startswith("/") and not href.startswith("//") or href[:8].lower().startswith(("http://", "https://")):
+        base = _origin(base)
+    return _resolved(base, href)
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"
+
+
+@lru_cache(maxsize=16384)
+def _resolved(base: str, href: str) -> str | None:
     try:
         target = page_url(urljoin(base, href))
     except ValueError:
         return None
-    return target if urlparse(target).scheme in ("http", "https") else None
+    return target if target[:8].lower().startswith(("http://", "https://")) else None

@@ -43,8 +43,36 @@ def _vowels_first(m: re.Match) -> str:
     return "".join(sorted(m.group(), key=lambda ch: ch >= "\u0e48"))  # stable: tones keep their order
 
 
+# Link texts, rows, section labels and menus repeat on every page of a site: a short text is
+# normalised once and remembered. A page's text is asked for again while the page is classified
+# (years, placeholders, mentions): the last few are remembered, with their results (normalising
+# a result again changes nothing). Longer texts (whole pages before the text is cut) are not kept.
+_SHORT = 300
+_LONG: dict[str, str] = {}
+_LONG_KEPT, _LONG_MAX = 32, 100_000
+
+
 def normalize(text: str) -> str:
     """Canonical form for comparisons; idempotent."""
+    if len(text) <= _SHORT:
+        return _normalize_short(text)
+    if len(text) > _LONG_MAX:
+        return _normalize(text)
+    done = _LONG.get(text)
+    if done is None:
+        if len(_LONG) >= _LONG_KEPT:
+            _LONG.clear()
+        done = _LONG[text] = _normalize(text)
+        _LONG[done] = done
+    return done
+
+
+@lru_cache(maxsize=16384)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     # sara e typed twice renders as sara ae ("เเผน" for "แผน")
     text = _SARA_AM.sub("\\1\\2\u0e33", text.translate(_TABLE)).replace("\u0e40\u0e40", "\u0e41")
     # lower() before NFC so composed results are final (a second pass changes nothing)

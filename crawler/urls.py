@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from urllib.parse import urldefrag, urlparse
 
 _DOC_EXT = {".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".doc": "doc",
@@ -52,6 +53,11 @@ def site_id(url: str) -> str:
 
 def same_site(url: str, hosts: tuple[str, ...] | list[str]) -> bool:
     """Is `url` on the site whose addresses (home page, where it redirected) are `hosts`?"""
+    return _same_site(url, tuple(hosts))
+
+
+@lru_cache(maxsize=16384)  # asked for every link of every page, and again when evaluating
+def _same_site(url: str, hosts: tuple[str, ...]) -> bool:
     try:
         a = urlparse(url)
     except ValueError:
@@ -63,6 +69,7 @@ def same_site(url: str, hosts: tuple[str, ...] | list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)  # every page's menu links are asked again
 def url_kind(url: str) -> str:
     """What a URL most likely points at, from its file extension ('html' when unsure)."""
     ext = posixpath.splitext(urlparse(url).path.lower())[1]
@@ -85,10 +92,10 @@ def external_kind(url: str) -> str:
 
 def hash_route(url: str) -> bool:
     """`/#/ita/o12`, `/#!/oit`: a page of a single-page app (only a browser can show it)."""
-    return urlparse(url).fragment.startswith(("/", "!/"))
+    return "#" in url and urlparse(url).fragment.startswith(("/", "!/"))
 
 
 def page_url(url: str) -> str:
     """The URL of the page a link names: without its #fragment (a part of the same page),
     unless the fragment is an app's route, which names a page of its own."""
-    return url if hash_route(url) else urldefrag(url)[0]
+    return url if "#" not in url or hash_route(url) else urldefrag(url)[0]

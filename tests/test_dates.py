@@ -207,6 +207,18 @@ def test_spans_point_into_normalised_text():
         "ita 2568", "ปีงบประมาณ 2568", "ต.ค. 67 - มี.ค. 68", "31 มีนาคม 2568"]
 
 
+@pytest.mark.parametrize("text, _", FIND_YEARS)
+def test_a_long_text_finds_what_its_parts_find(text, _):
+    """Long texts are scanned only near their digits: a mention far inside a long page, with a
+    month name or keyword well before its digits, is found as it is on its own."""
+    filler = "ข้อมูลข่าวสารของหน่วยงาน แผนงานและโครงการ " * 20
+    norm = normalize(text)
+    alone = [(m.kind, m.first, m.last, norm[m.start:m.end]) for m in find_years(norm)]
+    long = filler + norm + " " + filler
+    inside = [(m.kind, m.first, m.last, long[m.start:m.end]) for m in find_years(long)]
+    assert inside == alone
+
+
 def test_year_mention_is_frozen():
     m = YearMention("year", 2568, 2568, 0, 4)
     with pytest.raises(dataclasses.FrozenInstanceError):

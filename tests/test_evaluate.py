@@ -4,17 +4,19 @@ Each case builds a tiny site from HTML and runs the real chain (extract -> class
 without a network: what the spider would have fetched is given as {url: (status, html)}.
 """
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from crawler import classify, extract, rules
-from crawler.evaluate import as_of_for, evaluate
+from crawler.evaluate import as_of_for, evaluate, found_items
 from crawler.models import Page, Status
 
 HOME = "http://abt.example/"
 RULES = rules.load("2568")
 MATCHER = classify.Matcher(RULES)
 AS_OF = dt.date(2025, 3, 20)
+FARM = Path(__file__).resolve().parents[1] / "samples" / "farm"
 
 
 def check(pages: dict[str, tuple[int, str]], site_error: str = ""):
@@ -151,3 +153,23 @@ def test_a_form_to_print_is_not_an_online_channel():
                    "/form.pdf": (200, ""), "/eservice.html": doc("บริการออนไลน์")})
     assert items["O18"].status is Status.missing and "ออนไลน์" in items["O18"].reason
     assert items["O10"].status is Status.found
+
+
+@pytest.mark.parametrize("site", sorted(p.name for p in FARM.iterdir() if p.is_dir()))
+def test_found_items_is_what_evaluate_reports_found(site):
+    """The crawl's every-few-pages check (found_items) and the result agree, at every stage of
+    reading a site of the sample farm: the crawl stops exactly when the result would say so."""
+    root, home = FARM / site, f"http://{site}.example/"
+    readings, nav = {}, frozenset()
+    files = sorted((p for p in root.rglob("*.*") if p.is_file()), key=lambda p: (p.name != "index.html", len(p.parts), str(p)))
+    for n, path in enumerate(files, 1):
+        url = home + path.relative_to(root).as_posix()
+        page = Page(url=url, depth=min(n - 1, 1), http_status=200,
+                    **extract.read(url, "", path.read_bytes()))
+        readings[url] = classify.read(page, MATCHER, nav)
+        nav = nav or frozenset(link.url for link in page.links)
+        if n % 7 == 0 or n == len(files):
+            result = evaluate(RULES, home, readings, AS_OF)
+            assert found_items(RULES, home, readings, AS_OF) == \
+                {i.code for i in result.items if i.status is Status.found}
+    assert result.score > 0  # the farm's sites all have something to find
