@@ -75,6 +75,28 @@ def test_base_href_and_title_headings():
     assert page["links"][0].url == "http://agency.example/sub/n1.html"
 
 
+def test_the_same_links_resolve_against_each_page():
+    """Menus repeat on every page (their addresses are resolved once per site): the same hrefs
+    on pages of other folders, schemes and hosts still resolve against each page."""
+    menu = """<a href="/ita/o1.html">O1</a><a href="plan.html">แผน</a><a href="../up.html">ขึ้น</a>
+      <a href="http://other.example/x.pdf">x</a><a href="?year=2568">2568</a>"""
+    for page, expected in [
+        ("http://agency.example/ita/index.html",
+         ["http://agency.example/ita/o1.html", "http://agency.example/ita/plan.html",
+          "http://agency.example/up.html", "http://other.example/x.pdf",
+          "http://agency.example/ita/index.html?year=2568"]),
+        ("https://agency.example/news/2568/a.php?id=3",
+         ["https://agency.example/ita/o1.html", "https://agency.example/news/2568/plan.html",
+          "https://agency.example/news/up.html", "http://other.example/x.pdf",
+          "https://agency.example/news/2568/a.php?year=2568"]),
+        ("http://agency.example:8080/",
+         ["http://agency.example:8080/ita/o1.html", "http://agency.example:8080/plan.html",
+          "http://agency.example:8080/up.html", "http://other.example/x.pdf",
+          "http://agency.example:8080/?year=2568"]),
+    ]:
+        assert [link.url for link in read(page, "text/html", menu.encode())["links"]] == expected
+
+
 def test_broken_html_still_yields_links():
     page = read(BASE, "text/html", b"<html><body><table><tr><td><a href='/a.html'>\xe0\xb8\x81 link<td></table")
     assert [link.url for link in page["links"]] == ["http://agency.example/a.html"]
