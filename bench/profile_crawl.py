@@ -7,8 +7,8 @@ The crawl runs through `crawler.runner.run` with the SQLite history on, like `oi
 profiler counts CPU time (time spent waiting for the server is not a cost of the crawler).
 Time is attributed by the inclusive time of the pipeline's stages, which the spider calls one
 after the other (none calls another): extract (`extract.read`, with decoding as part of it),
-classify (`classify.read` and `classify.follow`), evaluate (`evaluate.evaluate`: the "is every
-item answered?" check every few pages and the result), store (`DataStore.record`). What is left is
+classify (`classify.read` and `classify.follow`), evaluate (`evaluate.found_items`: the "is every
+item answered?" check every few pages, and `evaluate.evaluate`: the result), store (`DataStore.record`). What is left is
 fetching: Scrapy, Twisted, HTTP, the middlewares and the spider's own bookkeeping.
 `--repeat` crawls the farm that many times in one process (more samples, same proportions).
 The crawler reads documents (PDF, XLS(X), DOC(X)) in a worker process, in parallel with the
@@ -39,7 +39,7 @@ STAGES = {
     "  of which PDF": [("crawler/documents.py", "pdf")],
     "  of which XLSX, XLS, DOCX, DOC": [("crawler/documents.py", name) for name in ("xlsx", "xls", "docx", "doc")],
     "classify": [("crawler/classify.py", "read"), ("crawler/classify.py", "follow")],
-    "evaluate": [("crawler/evaluate.py", "evaluate")],
+    "evaluate": [("crawler/evaluate.py", "evaluate"), ("crawler/evaluate.py", "found_items")],
     "store": [("crawler/sqldata.py", "record")],
 }
 TOP_LEVEL = ("extract", "classify", "evaluate", "store")
