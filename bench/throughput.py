@@ -3,7 +3,7 @@
     python bench/throughput.py [--sites 500] [--modes polite,fast]
 
 A farm of generated realistic sites (samples/generate.py) is served by bench/farmserver.py (one
-asyncio process, a port per site). Each spider crawls all of it in a process of its own, with the
+asyncio process, a loopback address per site). Each spider crawls all of it in a process of its own, with the
 same Scrapy settings (crawler/settings.py: 32 requests at once, 2 per site, robots.txt obeyed).
 `polite`: the settings as shipped (DOWNLOAD_DELAY 0.1 s and AutoThrottle), what the nightly job
 runs with. `fast`: both delays lifted for both spiders, so each runs as fast as its CPU allows.

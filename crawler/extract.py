@@ -376,7 +376,7 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _resolved(base: str, href: str) -> str | None:
     try:
         target = page_url(urljoin(base, href))

@@ -43,11 +43,12 @@ def _vowels_first(m: re.Match) -> str:
     return "".join(sorted(m.group(), key=lambda ch: ch >= "\u0e48"))  # stable: tones keep their order
 
 
-# Link texts, rows, section labels and menus repeat on every page of a site: a short text is
-# normalised once and remembered. A page's text is asked for again while the page is classified
-# (years, placeholders, mentions): the last few are remembered, with their results (normalising
-# a result again changes nothing). Longer texts (whole pages before the text is cut) are not kept.
-_SHORT = 300
+# Link texts, section labels and menus repeat on every page of a site: a short text is
+# normalised once and remembered (most are normal already: then the text itself is kept, once;
+# 8,192 of them at 200 characters are a few MB). A page's text is asked for again while the page
+# is classified (years, placeholders, mentions): the last few are remembered, with their results
+# (normalising a result again changes nothing). Whole pages before the text is cut are not kept.
+_SHORT = 200
 _LONG: dict[str, str] = {}
 _LONG_KEPT, _LONG_MAX = 32, 100_000
 
@@ -67,9 +68,10 @@ def normalize(text: str) -> str:
     return done
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def _normalize_short(text: str) -> str:
-    return _normalize(text)
+    done = _normalize(text)
+    return text if done == text else done
 
 
 def _normalize(text: str) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
 from urllib.parse import urldefrag, urlparse
 
 _DOC_EXT = {".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".doc": "doc",
@@ -53,11 +52,6 @@ def site_id(url: str) -> str:
 
 def same_site(url: str, hosts: tuple[str, ...] | list[str]) -> bool:
     """Is `url` on the site whose addresses (home page, where it redirected) are `hosts`?"""
-    return _same_site(url, tuple(hosts))
-
-
-@lru_cache(maxsize=16384)  # asked for every link of every page, and again when evaluating
-def _same_site(url: str, hosts: tuple[str, ...]) -> bool:
     try:
         a = urlparse(url)
     except ValueError:
@@ -69,7 +63,6 @@ def _same_site(url: str, hosts: tuple[str, ...]) -> bool:
     return False
 
 
-@lru_cache(maxsize=16384)  # every page's menu links are asked again
 def url_kind(url: str) -> str:
     """What a URL most likely points at, from its file extension ('html' when unsure)."""
     ext = posixpath.splitext(urlparse(url).path.lower())[1]
