@@ -69,7 +69,7 @@ def configure(settings) -> str:
     path = browser_path(settings.get("OIT_BROWSER"))
     if not path:
         return ""
-    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    handler = "crawler.handlers.BrowserHandler"
     settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
     settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="spider")
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {"executable_path": path, "headless": True, "args": LAUNCH_ARGS},

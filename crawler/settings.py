@@ -21,6 +21,8 @@ AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 
+DOWNLOAD_HANDLERS = {"http": "crawler.handlers.HttpHandler", "https": "crawler.handlers.HttpHandler"}
+OIT_IDLE_CONNECTION_SECONDS = 30  # an idle connection to a site is closed after this (crawler.handlers)
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 30 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
