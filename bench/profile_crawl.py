@@ -8,8 +8,9 @@ profiler counts CPU time (time spent waiting for the server is not a cost of the
 Time is attributed by the inclusive time of the pipeline's stages, which the spider calls one
 after the other (none calls another): extract (`extract.read`, with decoding as part of it),
 classify (`classify.read` and `classify.follow`), evaluate (`evaluate.found_items`: the "is every
-item answered?" check every few pages, and `evaluate.evaluate`: the result), store (`DataStore.record`). What is left is
-fetching: Scrapy, Twisted, HTTP, the middlewares and the spider's own bookkeeping.
+item answered?" check every few pages, and `evaluate.evaluate`: the result), store
+(`DataStore.record`). What is left is fetching: Scrapy, Twisted, HTTP, the middlewares and the
+spider's own bookkeeping.
 `--repeat` crawls the farm that many times in one process (more samples, same proportions).
 The crawler reads documents (PDF, XLS(X), DOC(X)) in a worker process, in parallel with the
 crawl; here they are read in the profiled process, so that every stage of a page is counted.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import posixpath
 from functools import lru_cache
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import unquote, urljoin, urlparse, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -372,8 +372,8 @@ def _absolute(base: str, href: str) -> str | None:
 
 
 def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @lru_cache(maxsize=4096)

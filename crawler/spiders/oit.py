@@ -36,7 +36,7 @@ from scrapy_playwright.page import PageMethod
 from .. import classify, extract, render, rules as rules_mod
 from ..errors import failure_class, retryable
 from ..evaluate import as_of_for, evaluate, found_items
-from ..models import CheckResult, Page, Reading, RuleSet, Status
+from ..models import CheckResult, Page, Reading, RuleSet
 from ..urls import hash_route, same_site, site_id, url_kind
 from ..workers import DocumentWorkers
 
@@ -381,7 +381,7 @@ class OitSpider(scrapy.Spider):
         """Every item is found; or the last `patience` pages read brought no index page and found
         no further item, no page waits for the browser, and what is left could not change an
         answer: ordinary pages, and links to items already found (the next news after news)."""
-        found = found_items(self.ruleset, st.home, st.readings, self.as_of, hosts=st.hosts)
+        found = self._found(st)
         if found - st.found:
             st.gained = len(st.readings)
         st.found = found
@@ -389,18 +389,18 @@ class OitSpider(scrapy.Spider):
         return len(found) == len(self.ruleset.items) or exhausted and not any(
             -entry[0] >= classify.P_INDEX_CHILD and not (entry[6] and entry[6] <= found) for entry in st.frontier)
 
-    def _evaluate(self, st: SiteState, partial: bool) -> CheckResult:
-        return evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error, partial=partial,
-                        site_id=st.id, hosts=st.hosts, rendered=st.rendered, unrendered=st.unrendered)
+    def _found(self, st: SiteState) -> set[str]:
+        return found_items(self.ruleset, st.home, st.readings, self.as_of, hosts=st.hosts)
 
     def _result(self, st: SiteState) -> CheckResult:
         for reading in list(st.static.values()):  # the budget ran out before the browser got to them
             self._store(st, reading)
-        result = self._evaluate(st, partial=False)
         # cut by a budget with pages left, or a home page that links nowhere (built by JavaScript)
-        if (st.cut or st.inflight > 0 or len(st.readings) == 1 and not st.error) and \
-                any(item.status is not Status.found for item in result.items):
-            result = self._evaluate(st, partial=True)
+        partial = (st.cut or st.inflight > 0 or len(st.readings) == 1 and not st.error) \
+            and len(self._found(st)) < len(self.ruleset.items)
+        result = evaluate(self.ruleset, st.home, st.readings, self.as_of, site_error=st.error,
+                          partial=partial, site_id=st.id, hosts=st.hosts, rendered=st.rendered,
+                          unrendered=st.unrendered)
         del self.sites[st.id]  # computed once: nothing of the site is kept, memory stays flat
         self.finished += 1
         self.finished_pages += st.issued
