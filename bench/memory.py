@@ -75,7 +75,7 @@ def crawl(bases: dict[str, str], work: Path) -> dict:
         writer.writerows([sid, url, "ขอนแก่น", "เมืองขอนแก่น", "อบต."] for sid, url in bases.items())
     env = {**os.environ, "OIT_ALLOW_NETWORKS": NETWORK}
     cmd = [sys.executable, "-m", "crawler.cmdline", "crawl", "--agencies", str(agencies),
-           "--db", str(work / "history.sqlite"), "--as-of", "2025-03-20"]
+           "--db", str(work / "history.sqlite"), "--as-of", "2025-03-20", "--rules", "2568"]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=common.ROOT, env=env, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)

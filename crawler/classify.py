@@ -3,6 +3,7 @@ shows, which ITA/OIT index it is filed under, and which links are worth fetching
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlparse
 
@@ -117,7 +118,12 @@ class Matcher:
                           for item in rules.items if item.match.mentions]
         self._url_words = [(item.code, _word(w)) for item in rules.items for w in item.match.url_words]
         self._index_url_words = [_word(w) for w in rules.index_url_words]
-        for name in ("generic", "excluded", "item", "index", "url_item"):  # pure functions of a text
+        self._numbers = {int(n): item.code for item in rules.items if (n := item.code.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))}
+        labels = "|".join(sorted(map(re.escape, map(normalize, rules.item_labels)), key=len, reverse=True))
+        # "O13", "OIT 13", "O.13", "ข้อ 13": a word of its own, then one or two digits (not "9.1")
+        self._label = re.compile(rf"(?<![a-z0-9\u0e01-\u0e4f])(?:{labels})\s*[.:-]?\s*(\d{{1,2}})(?![0-9])(?![.,]\d)") \
+            if labels else None
+        for name in ("generic", "excluded", "item", "index", "url_item", "label"):  # pure functions of a text
             setattr(self, name, _remembered(getattr(self, name)))
 
     def generic(self, text: str) -> bool:
@@ -158,6 +164,18 @@ class Matcher:
                 return code, length
         return None
 
+    def label(self, text: str) -> int | None:
+        """The item number an agency labels a text with ("O13", "OIT 13", "O.๑๓", "ข้อ 13"); None
+        when it shows none, or several ("O1-O28" labels nothing)."""
+        if self._label is None or not text:
+            return None
+        numbers = set(map(int, self._label.findall(normalize(text))))
+        return numbers.pop() if len(numbers) == 1 else None
+
+    def code(self, number: int) -> str | None:
+        """The item of this rule year with that number."""
+        return self._numbers.get(number)
+
     def index(self, text: str) -> bool:
         n, c = _forms(text)
         return _any(n, c, self._index) and not _any(n, c, self._exclude)
@@ -185,11 +203,17 @@ def _last(section: str) -> str:
     return section.rsplit(" > ", 1)[-1]
 
 
+def _filed(section: str) -> list[int]:
+    """The year of the list a link is filed in: of the outermost label that states one (the pane
+    "ITA 2569" above "O7 รายงานผลการดำเนินงาน พ.ศ. 2568", whose year is the document's)."""
+    return next((years for part in section.split(" > ") if (years := span_years(spans(part)))), [])
+
+
 def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     """Classify one fetched page. `nav` = links of the home page (site-wide menu)."""
     head = " ".join([page.title, *page.headings[:3]])
     reading = Reading(url=page.url, kind=page.kind, error=page.error, http_status=page.http_status,
-                      scanned=page.scanned, ocr=page.ocr, head_years=spans(head, m), body_years=spans(page.text, m),
+                      scanned=page.scanned, ocr=page.ocr, form=page.form, head_years=spans(head, m), body_years=spans(page.text, m),
                       name_years=spans(file_words(page.url), m) if page.scanned else [])
     if page.error:
         return reading
@@ -199,8 +223,26 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     reading.index = bool(label)
     page_filed = span_years(spans(label))
     page_item = None if reading.index else _page_item(page, m)
+    rows: list[_Row] = []
     for link in page.links:
-        cand = _link_candidate(link, reading.index, m)
+        if m.excluded(link.text):  # a row of another scheme (MOIT 13) still names what it links
+            continue
+        # on an index page, its list (not its menus); elsewhere, a menu or row labelled as the index
+        listed = reading.index and not link.chrome or m.index(link.section) or m.index(link.context)
+        filed = _filed(link.section) if listed else []
+        if not filed and reading.index and not link.chrome and link.url not in nav:
+            filed = page_filed
+        number = next(filter(None, map(m.label, (link.text, link.context, _last(link.section)))), None) \
+            if listed else None
+        rows.append(_Row(link, listed, tuple(filed), _named(link, listed, m), number))
+    ours = _numbered(rows, m)
+    for row in rows:
+        link, cand = row.link, row.named
+        code = m.code(row.number) if row.number is not None and row.filed in ours else None
+        if code:  # the agency's own filing: in a list of this year, its number is the item
+            cand = Candidate(code=code, url=link.url, text=link.text or link.context[:120], how="code",
+                             specificity=cand.specificity if cand and cand.code == code else 1,
+                             years=cand.years if cand else spans(f"{link.text} {link.context}", m))
         if cand is None and page_item and m.generic(link.text) and (
                 url_kind(link.url) in DOCUMENTS or urlparse(link.url).netloc != urlparse(page.url).netloc):
             # "ดูเอกสาร" on the page of O26: its document (menus of the page are other links)
@@ -208,11 +250,13 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
                              years=spans(link.text, m))
         if cand is None:
             continue
-        section_index = reading.index or m.index(link.section) or m.index(link.context)
-        filed = span_years(spans(link.section)) if section_index else []
-        if not filed and reading.index and link.url not in nav:
-            filed = page_filed
-        cand.filed = filed
+        cand.filed = list(row.filed)
+        cand.menu = link.url in nav
+        # the page of one item states the year of what it lists (not of its menus)
+        cand.page_years = reading.head_years if page_item == cand.code and not cand.menu else []
+        # filed under the item by its number or by the words of its link or row (a heading above
+        # a list may name the topic of several items)
+        cand.listed = row.listed and cand.how in ("code", "link", "context")
         reading.candidates.append(cand)
     if not reading.index:
         hit = m.item(page.title) or (m.item(page.headings[0]) if page.kind != "html" and page.headings else None)
@@ -224,15 +268,48 @@ def read(page: Page, m: Matcher, nav: frozenset[str] = frozenset()) -> Reading:
     return reading
 
 
-def _link_candidate(link: Link, on_index: bool, m: Matcher) -> Candidate | None:
-    if m.excluded(f"{link.text} {link.context}"):
-        return None
+@dataclass
+class _Row:
+    """A link of a page as classification first sees it."""
+
+    link: Link
+    listed: bool  # on an ITA/OIT index (the page, or the section or row the link sits in)
+    filed: tuple[int, ...]  # the years of that index
+    named: Candidate | None  # the item its text, row or section names
+    number: int | None  # the item number the agency labels it with ("O13")
+
+
+def _numbered(rows: list[_Row], m: Matcher) -> set[tuple[int, ...]]:
+    """The lists of a page (by the years they are filed under) whose item numbers are this rule
+    year's codes: filed under this year or under none, with no more than a stray number this year
+    does not have, and where rows also name an item, mostly the item of their number (an older
+    list numbered its 43 items otherwise, and a list of no year may be one)."""
+    stats: dict[tuple[int, ...], list[int]] = {}
+    for row in rows:
+        if row.number is None:
+            continue
+        named, alike, foreign = stats.setdefault(row.filed, [0, 0, 0])
+        code = m.code(row.number)
+        stats[row.filed] = [named + bool(code and row.named), alike + bool(row.named and row.named.code == code),
+                            foreign + (code is None)]
+    return {filed for filed, (named, alike, foreign) in stats.items()
+            if set(filed) <= {m.rules.year} and foreign < 2 and (named < 3 or 2 * alike >= named)}
+
+
+def _named(link: Link, listed: bool, m: Matcher) -> Candidate | None:
+    """The item a link's text names; on an index, or for a link that says nothing ("คลิก"), its
+    row; on an index, its section (the heading above a list). On an index the row is what the
+    agency filed the link under: the more specific of the two wins (a link "จัดซื้อจัดจ้าง" in the
+    row of the annual procurement report)."""
     how, hit, year_text = "link", m.item(link.text), f"{link.text} {link.context}"
-    if hit is None and link.context and (on_index or m.generic(link.text)):
-        how, hit = "context", m.item(link.context)
-    if hit is None and on_index and link.section:
+    if link.context and (listed or hit is None and m.generic(link.text)):
+        row = m.item(link.context)
+        if row and (hit is None or row[1] > hit[1]):
+            how, hit = "context", row
+    if hit is None and listed and link.section:
         how, hit = "section", m.item(_last(link.section))
-        year_text = f"{year_text} {_last(link.section)}"
+        if hit:  # the heading names the item (an index's own label is its filing, not a year shown)
+            year_text = f"{year_text} {_last(link.section)}"
     if hit is None:
         code = m.url_item(link.url)
         how, hit = "url", (code, 1) if code else None

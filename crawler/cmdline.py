@@ -133,8 +133,9 @@ def cmd_eval(args, console: Console) -> int:
     truth = load_truth(farm)
     rules = rules_mod.load(args.rules or truth.rules)
     with _served(farm, list(truth.sites)) as bases:
+        # -v lists the mismatches; the crawl's own log would bury them
         results = _crawl(list(bases.items()), rules, truth.as_of, {**_FARM_SPEED, **_ocr(args)}, console,
-                         args.verbose)
+                         verbose=False)
     metrics = score(truth, results)
     _print_eval(metrics, console, verbose=args.verbose)
     if args.out:
@@ -177,16 +178,17 @@ def cmd_crawl(args, console: Console) -> int:
         else:
             if not args.agencies:
                 raise UsageError("give the agency list: --agencies FILE (or --resume)")
-            rules = rules_mod.load(args.rules)
+            from .evaluate import as_of_for
+            from .farm import load_truth
+
+            truth = load_truth(farm) if farm else None  # a farm is judged as labelled: its year and date
+            rules = rules_mod.load(args.rules or (truth.rules if truth else None))
             agencies, problems = read_agencies(args.agencies, farm_sites)
             for line in problems:
                 print(f"oit: warning: {line}", file=sys.stderr)
             if not agencies:
                 raise UsageError(f"{args.agencies}: no agency to crawl")
-            from .evaluate import as_of_for
-            from .farm import load_truth
-
-            as_of = args.as_of or (load_truth(farm).as_of if farm else None)  # a farm is judged as labelled
+            as_of = args.as_of or (truth.as_of if truth else None)
             run = store.start_run(rules.year, as_of_for(rules, as_of), agencies, str(args.agencies))
             todo = agencies
         overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {}),
@@ -274,19 +276,30 @@ def _print_eval(m: dict, console: Console, verbose: bool) -> None:
     for code, v in m["per_item"].items():
         items.add_row(code, _pct(v["precision"]), _pct(v["recall"]), _pct(v["accuracy"]))
     console.print(items)
-    if m["mismatches"] and verbose:
-        mis = Table(title="Mismatches")
-        for col in ("site", "item", "truth", "got", "reason / evidence"):
-            mis.add_column(col)
+    if verbose:  # one mismatch a few lines, URLs whole (a table would cut them)
+        console.print(f"[bold]Mismatches: {len(m['mismatches'])}[/]")
         for x in m["mismatches"]:
-            mis.add_row(x["site"], x["code"], x["truth"], x["got"],
-                        f"{x['reason']}\n{' '.join(x['evidence'])} (truth: {' '.join(x['truth_urls'])})")
-        console.print(mis)
+            same = "" if x["truth"] != x["got"] else " (other evidence)"
+            console.print(f"{escape(x['site'])} {x['code']}: truth {x['truth']}, got {x['got']}{same}: "
+                          f"{escape(x['reason'])}", soft_wrap=True)
+            console.print(f"    ours:  {escape(' '.join(x['evidence']) or '-')}", soft_wrap=True)
+            console.print(f"    truth: {escape(' '.join(x['truth_urls']) or '-')}", soft_wrap=True)
     console.print(f"sites: {m['sites']}  items: {m['items_total']}  pages fetched: {m['pages_fetched']}"
                   f"  rendered by the browser: {m['pages_rendered']}")
     console.print(f"item-status accuracy: [bold]{_pct(m['status_accuracy'])}[/]   "
                   f"evidence-URL accuracy: {_pct(m['evidence_accuracy'])}   "
                   f"found reported missing: {m['found_reported_missing']}")
+
+
+def cmd_rules_list(args, console: Console) -> int:
+    table = Table("ปี (year)", "ข้อ (items)", "สถานะ (status)", "ช่วงตอบ (window)")
+    for rules in rules_mod.listing():
+        table.add_row(str(rules.year), str(len(rules.items)),
+                      "เกณฑ์ชั่วคราว (provisional)" if rules.provisional else "ประกาศแล้ว (published)",
+                      f"{rules.answer_window.start}..{rules.answer_window.end}")
+    console.print(table)
+    console.print(f"ค่าเริ่มต้นวันนี้ (default today, {dt.date.today()}): {rules_mod.default_year()}")
+    return 0
 
 
 def cmd_rules_check(args, console: Console) -> int:
@@ -298,30 +311,36 @@ def cmd_rules_check(args, console: Console) -> int:
     return 1 if problems else 0
 
 
+_RULES_HELP = ("rule year (e.g. 2569) or rule file; default: the assessment whose answering window is "
+               "open or next by today's date (oit rules list)")
 _OCR_HELP = "read scanned PDFs with Tesseract OCR (needs tesseract-ocr-tha; slower)"
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="oit", description="Check Thai agency websites against the "
                                 "OIT checklist of the ITA assessment.")
-    p.add_argument("-v", "--verbose", action="store_true", help="show the crawler's log")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the crawler's log (oit eval: every mismatch)")
     sub = p.add_subparsers(dest="command", required=True)
+    # -v also after the subcommand ("oit eval FARM -v"); SUPPRESS keeps a -v given before it
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show the crawler's log (oit eval: every mismatch)")
 
-    c = sub.add_parser("check", help="check one website and print the 28 items")
+    c = sub.add_parser("check", parents=[common], help="check one website and print its items")
     c.add_argument("url")
     c.add_argument("--json", metavar="PATH", help="write the result as JSON ('-' for stdout)")
     c.add_argument("--html", metavar="PATH", help="write a one-page HTML report")
-    c.add_argument("--rules", metavar="YEAR|FILE", help="rule year (e.g. 2568) or rule file; "
-                   "default: the newest year in rules/")
+    c.add_argument("--rules", metavar="YEAR|FILE", help=_RULES_HELP)
     c.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                   help="judge 'recent' at this date (default: today, within the answering window)")
+                   help="judge 'recent' at this date (default: today, within the rule year's fiscal year "
+                   "and answering window)")
     c.add_argument("--max-pages", type=int, metavar="N", help="page budget for the site")
     c.add_argument("--ocr", action="store_true", help=_OCR_HELP)
     c.set_defaults(func=cmd_check)
 
-    e = sub.add_parser("eval", help="crawl a labelled farm and score against its truth.json")
+    e = sub.add_parser("eval", parents=[common], help="crawl a labelled farm and score against its truth.json")
     e.add_argument("farm")
-    e.add_argument("--rules", metavar="YEAR|FILE")
+    e.add_argument("--rules", metavar="YEAR|FILE", help="default: the year of the farm's truth.json")
     e.add_argument("--json", metavar="PATH", help="write the metrics as JSON")
     e.add_argument("--out", metavar="DIR", help="also write each site's JSON and HTML report here")
     e.add_argument("--ocr", action="store_true", help=_OCR_HELP)
@@ -332,38 +351,41 @@ def parser() -> argparse.ArgumentParser:
                        help="the history database (default: oit-history.sqlite, or $OIT_DB)")
         if crawl:
             p.add_argument("--agencies", metavar="FILE", help="CSV or XLSX: name,url,province,district,type")
-            p.add_argument("--rules", metavar="YEAR|FILE")
+            p.add_argument("--rules", metavar="YEAR|FILE", help=_RULES_HELP + " (with --farm: its year)")
             p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD")
             p.add_argument("--resume", action="store_true", help="finish the last run that was stopped")
             p.add_argument("--ocr", action="store_true", help=_OCR_HELP)
             p.add_argument("--farm", metavar="DIR", help="serve this labelled farm on loopback; list rows "
                            "whose url is a site folder of it are crawled there (demo, tests)")
 
-    cr = sub.add_parser("crawl", help="crawl every agency of a list into the history")
+    cr = sub.add_parser("crawl", parents=[common], help="crawl every agency of a list into the history")
     history(cr, crawl=True)
     cr.set_defaults(func=cmd_crawl)
 
-    ru = sub.add_parser("runs", help="list the runs in the history")
+    ru = sub.add_parser("runs", parents=[common], help="list the runs in the history")
     history(ru, crawl=False)
     ru.set_defaults(func=cmd_runs)
 
-    rp = sub.add_parser("report", help="write the HTML report site and the exports of a run")
+    rp = sub.add_parser("report", parents=[common], help="write the HTML report site and the exports of a run")
     history(rp, crawl=False)
     rp.add_argument("--out", required=True, metavar="DIR")
     rp.add_argument("--run", type=int, metavar="ID", help="default: the newest complete run")
     rp.set_defaults(func=cmd_report)
 
-    n = sub.add_parser("nightly", help="crawl, report and notify: the scheduled job")
+    n = sub.add_parser("nightly", parents=[common], help="crawl, report and notify: the scheduled job")
     history(n, crawl=True)
     n.add_argument("--out", required=True, metavar="DIR")
     n.add_argument("--notify", metavar="FILE", help="notification settings (YAML, Apprise URLs)")
     n.set_defaults(func=cmd_nightly, run=None)
 
-    r = sub.add_parser("rules", help="rule files")
+    r = sub.add_parser("rules", parents=[common], help="rule files")
     rsub = r.add_subparsers(dest="rules_command", required=True)
-    rc = rsub.add_parser("check", help="validate a rule file; every problem with its YAML path and line")
+    rc = rsub.add_parser("check", parents=[common], help="validate a rule file; every problem with its YAML path and line")
     rc.add_argument("file")
     rc.set_defaults(func=cmd_rules_check)
+    rl = rsub.add_parser("list", parents=[common], help="the rule years: items, provisional or not, "
+                         "answering window, and the default by today's date")
+    rl.set_defaults(func=cmd_rules_list)
     return p
 
 

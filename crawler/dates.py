@@ -41,6 +41,11 @@ def fiscal_year(d: dt.date) -> int:
     return d.year + _BE + (d.month >= 10)
 
 
+def fiscal_year_start(year: int) -> dt.date:
+    """The first day of B.E. fiscal year `year`: 1 October of the C.E. year before."""
+    return dt.date(year - _BE - 1, 10, 1)
+
+
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from .dates import fiscal_year, span_years
+from .dates import fiscal_year, fiscal_year_start, span_years
 from .urls import external_kind, same_site, url_kind
 from .models import (Candidate, CheckResult, Evidence, Failure, Freshness, ItemResult, ItemRule, Reading,
                      RulesInfo, RuleSet, SiteInfo, Status, YearSpan)
 
-# the strength of a candidate: how the agency tied it to the item
-_HOW = {"link": 4, "context": 3, "section": 3, "page": 2, "url": 1}
+# the strength of a candidate: how the agency tied it to the item (its number on the index first)
+_HOW = {"code": 5, "link": 4, "context": 3, "section": 3, "page": 2, "url": 1}
 # the order in which candidates decide an item: anything current wins; "could not look" beats
 # "old", because the unreadable one may be the current document
 _RANK = {Status.found: 0, Status.unverified: 1, Status.stale: 2, Status.missing: 3}
@@ -31,6 +31,11 @@ def in_period(sp: list[YearSpan], freshness: Freshness, year: int) -> bool:
         return any(first <= year <= last for first, last in sp)
     need = years_needed(freshness, year)
     return any(first == last and first in need for first, last in sp)
+
+
+def renumbered(rule: ItemRule) -> list[str]:
+    """The item's code(s) in the previous year when they are not its own: "(2568: O12)" in reports."""
+    return rule.previous if rule.previous and rule.previous != [rule.code] else []
 
 
 def _years_text(years: list[int]) -> str:
@@ -57,8 +62,17 @@ class _Verdict:
     candidate: Candidate | None = None
 
 
-def _best(verdicts: list[_Verdict]) -> _Verdict:
-    return min(verdicts, key=lambda v: (_RANK[v.status], -_HOW[v.candidate.how], -v.candidate.specificity))
+def _order(v: _Verdict, year: int) -> tuple:
+    """Verdicts best first: by status; then what the list of the rule year files (a page may hold
+    next year's list and last year's beside it), how strongly the agency tied it to the item, and
+    how specific the phrase was; the URL last, so the evidence a clerk pastes does not depend on
+    the order pages came back."""
+    c = v.candidate
+    return _RANK[v.status], year not in c.filed, -_HOW[c.how], -c.specificity, c.url
+
+
+def _best(verdicts: list[_Verdict], year: int) -> _Verdict:
+    return min(verdicts, key=lambda v: _order(v, year))
 
 
 def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Reading],
@@ -104,14 +118,16 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         return _Verdict(Status.unverified, "ยังไม่ได้เปิดตรวจลิงก์นี้ (ครบงบการค้นหาของเว็บไซต์)", [], c)
     if _broken(target):
         return _Verdict(Status.missing, f"ลิงก์หลักฐานเสีย (ไม่พบหน้า): {c.url}", [], c)
+    # what the page itself links for the item (not its menu: a dead "ติดต่อเรา" in the footer
+    # says nothing about the contact page it sits on)
     children = [] if nested else [k for k in target.candidates if k.code == rule.code and k.url != c.url
-                                  and not _is_index(readings.get(k.url))]
+                                  and not k.menu and not _is_index(readings.get(k.url))]
     if children and all(_broken(readings.get(k.url)) for k in children):
         return _Verdict(Status.missing, f"หน้านี้มีแต่ลิงก์เอกสารที่เสีย: {c.url}", [], c)
     if target.error:
         return _Verdict(Status.unverified, f"เปิดหลักฐานไม่ได้ ({target.error}): {c.url}", [], c)
-    if target.scanned:  # no text to read: only the link and the file name can tell the year
-        sp = c.years or target.name_years
+    if target.scanned:  # no text to read: only the link, the file name and the page can tell the year
+        sp = c.years or target.name_years or c.page_years
         if sp or fresh is Freshness.none:
             return by_years(sp, "หลักฐาน (เอกสารสแกน)")
         return _Verdict(Status.unverified, "เป็นเอกสารสแกน ไม่มีข้อความให้ตรวจปี ต้องเปิดตรวจเอง", [], c)
@@ -119,17 +135,24 @@ def _judge(c: Candidate, rule: ItemRule, rules: RuleSet, readings: dict[str, Rea
         return _Verdict(Status.missing, f"หน้าหลักฐานยังไม่มีข้อมูล (อยู่ระหว่างปรับปรุง): {c.url}", [], c)
     if rule.match.mentions and target.kind == "html" and rule.code not in target.mentions:
         return _Verdict(Status.missing, f"หน้าที่ลิงก์ไปไม่ใช่{rule.name}: {c.url}", [], c)
-    layers = ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"), (target.body_years, "ข้อมูล"))
+    # the year a document states outranks the one the page listing it states ("... ประจำปี
+    # 2566" above a "ดาวน์โหลด"), which outranks dates in its text and the index it is filed under
+    layers = ((c.years, "หลักฐาน"), (target.head_years, "เอกสาร"), (c.page_years, "หลักฐาน"),
+              (target.body_years, "ข้อมูล"))
     if rule.years_anywhere:
-        layers = ((c.years + target.head_years + target.body_years, "หลักฐาน"),)
+        layers = ((c.years + target.head_years + c.page_years + target.body_years, "หลักฐาน"),)
     sp, what = next(((sp, what) for sp, what in layers if sp), ([], ""))
     if target.ocr and what != "หลักฐาน":  # the years were read by OCR: worth a look by a person
         what += " (อ่านจากภาพด้วย OCR) "
     own = by_years(sp, what) if sp or fresh is Freshness.none else None
-    if children:  # a page for the item that links its documents: they are the evidence
+    if children:  # a page for the item that links its documents: the page when it tells as much,
+        # else the best of them
         kid = _best([_judge(k.model_copy(update={"filed": sorted(set(k.filed) | set(c.filed))}), rule,
-                            rules, readings, hosts, as_of_fy, nested=True) for k in children])
-        return own if own and _RANK[own.status] < _RANK[kid.status] else kid
+                            rules, readings, hosts, as_of_fy, nested=True) for k in children], year)
+        # a page about a channel that links the channel elsewhere (a Google Form) is not it,
+        # unless it holds a form of its own
+        better = own is not None and _RANK[own.status] < _RANK[kid.status] and (not rule.must_work or target.form)
+        return own if better or own is not None and own.status is kid.status else kid
     return own or by_filing(_Verdict(Status.unverified, f"พบหลักฐานแต่ไม่ระบุปี และไม่ได้อยู่ในหน้า "
                                                         f"ITA/OIT ปี {year}", [], c))
 
@@ -138,7 +161,8 @@ def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
                   readings: dict[str, Reading], hosts: tuple[str, ...], pages: int, partial: bool,
                   as_of_fy: int, unrendered: str = "") -> ItemResult:
     needed = years_needed(rule.freshness, rules.year)
-    base = dict(code=rule.code, name=rule.name, years_needed=needed, hint=rule.expect)
+    base = dict(code=rule.code, name=rule.name, years_needed=needed, hint=rule.expect,
+                previous=renumbered(rule))
     # an ITA index or topic page is where evidence is filed, not evidence itself
     candidates = [c for c in candidates if not _is_index(readings.get(c.url))]
     if not candidates and unrendered:  # the item may be on a page only a browser can show
@@ -149,10 +173,8 @@ def evaluate_item(rule: ItemRule, rules: RuleSet, candidates: list[Candidate],
                           **base)
     if not candidates:
         return ItemResult(status=Status.missing, reason=f"ไม่พบในเว็บไซต์ (ตรวจ {pages} หน้า)", **base)
-    verdicts = [_judge(c, rule, rules, readings, hosts, as_of_fy) for c in candidates]
-    # the URL last: the evidence a clerk pastes does not depend on the order pages came back
-    verdicts.sort(key=lambda v: (_RANK[v.status], -_HOW[v.candidate.how], -v.candidate.specificity,
-                                 v.candidate.url))
+    verdicts = sorted((_judge(c, rule, rules, readings, hosts, as_of_fy) for c in candidates),
+                      key=lambda v: _order(v, rules.year))
     best = verdicts[0].status
     chosen = [v for v in verdicts if v.status is best]
     evidence: dict[str, Evidence] = {}
@@ -170,16 +192,26 @@ def _merge(cands: list[Candidate]) -> Candidate:
     """One candidate per (item, URL): the strongest tie, with the years and filings of all."""
     cands = sorted(cands, key=lambda c: (-_HOW[c.how], -c.specificity))
     years = next((c.years for c in cands if c.years), [])
-    return cands[0].model_copy(update={"years": years,
-                                       "filed": sorted({y for c in cands for y in c.filed})})
+    page_years = next((c.page_years for c in cands if c.page_years), [])
+    return cands[0].model_copy(update={"years": years, "page_years": page_years, "filed": sorted({y for c in cands for y in c.filed}),
+                                       "listed": any(c.listed for c in cands)})
 
 
 def _groups(rules: RuleSet, readings: dict[str, Reading]) -> dict[str, dict[str, list[Candidate]]]:
-    """item code -> URL -> the candidates for it, from every page read."""
+    """item code -> URL -> the candidates for it, from every page read. A document the agency
+    listed under items on its index of the rule year (or of no year) is evidence of those items
+    only: the annual procurement report filed under its own item is not also the procurement
+    list, however its title reads."""
+    filing: dict[str, set[str]] = {}
+    for reading in readings.values():
+        for c in reading.candidates:
+            if c.listed and (not c.filed or rules.year in c.filed):
+                filing.setdefault(c.url, set()).add(c.code)
     groups: dict[str, dict[str, list[Candidate]]] = {item.code: {} for item in rules.items}
     for reading in readings.values():
         for c in reading.candidates:
-            groups.setdefault(c.code, {}).setdefault(c.url, []).append(c)
+            if c.code in filing.get(c.url, (c.code,)):
+                groups.setdefault(c.code, {}).setdefault(c.url, []).append(c)
     return groups
 
 
@@ -211,7 +243,7 @@ def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.
     groups = _groups(rules, readings)
     if site_error:
         items = [ItemResult(code=r.code, name=r.name, status=Status.unverified,
-                            reason=f"เข้าเว็บไซต์ไม่ได้ ({site_error})", hint=r.expect,
+                            reason=f"เข้าเว็บไซต์ไม่ได้ ({site_error})", hint=r.expect, previous=renumbered(r),
                             years_needed=years_needed(r.freshness, rules.year)) for r in rules.items]
     else:
         hosts = hosts or (home,)
@@ -224,16 +256,19 @@ def evaluate(rules: RuleSet, home: str, readings: dict[str, Reading], as_of: dt.
     return CheckResult(site=SiteInfo(id=site_id, url=home, status=status, pages_fetched=pages,
                                      pages_rendered=rendered, error=site_error or unrendered),
                        failures=failures,
-                       rules=RulesInfo(year=rules.year, items=len(rules.items)), as_of=as_of,
+                       rules=RulesInfo(year=rules.year, items=len(rules.items), provisional=rules.provisional),
+                       as_of=as_of,
                        score=score, band=_band(rules, score), items=items)
 
 
 def as_of_for(rules: RuleSet, as_of: dt.date | str | None, today: dt.date | None = None) -> dt.date:
-    """The date that "recent" is judged at: given, or today clamped into the answering window
-    of the rule year (a 2568 check run in 2026 is judged as of mid-2025, not as of 2026)."""
+    """The date that "recent" is judged at: given, or today, no later than the answering window
+    of the rule year (a 2568 check run in 2026 is judged as of mid-2025) and no earlier than the
+    start of its fiscal year (a 2570 check in December 2026 is judged as of today, not of 2027)."""
     if isinstance(as_of, str):
         return dt.date.fromisoformat(as_of)
     if as_of is not None:
         return as_of
     today = today or dt.date.today()
-    return min(max(today, rules.answer_window.start), rules.answer_window.end)
+    earliest = min(fiscal_year_start(rules.year), rules.answer_window.start)
+    return min(max(today, earliest), rules.answer_window.end)

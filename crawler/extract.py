@@ -40,7 +40,8 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "legend", "summary",
 _ROWS = {"tr", "li", "dd", "p", "figure", "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = {"ul", "ol", "menu"}
 _STOP = {"body", "html", "table", "nav", "header", "footer", "form", "main", "article", "aside"}
-_HAS_HEADING = etree.XPath("boolean(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6)")
+_HAS_HEADING = etree.XPath("boolean(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6 | "
+                           ".//p[count(*) = 1][strong | b][normalize-space(.) = normalize-space(*)])")  # <p><b>
 # where the page's own content is, most specific first; the rest is menus and footers (the
 # cheap tests first in each: these run over every element of every page)
 _MAIN = tuple(map(etree.XPath, (
@@ -189,11 +190,10 @@ def _labels(doc) -> dict[str, str]:
     labels: dict[str, str] = {}
     for el in _PANE_LINKS(doc):
         for attr in ("href", "data-target", "data-bs-target", "aria-controls"):
-            ref = el.get(attr, "")
-            if attr != "aria-controls":
-                if not ref.startswith("#") or len(ref) < 2:
-                    continue
-                ref = ref[1:]
+            ref = el.get(attr, "").strip()
+            if attr == "href" and not ref.startswith("#"):
+                continue
+            ref = ref[1:] if ref.startswith("#") else ref  # a target may be a selector or a bare id
             text = _text(el, _MAX_LABEL)
             if ref and text:
                 labels.setdefault(ref, text)
@@ -217,10 +217,20 @@ def _context(a, text: str) -> str:
         own = (_own_text if anc.tag == "li" else _text)(anc, _MAX_CONTEXT)
         if own is None or len(own) > _MAX_CONTEXT:
             return ""  # a layout block, not a row
-        if len(own) <= len(text) + 3:
-            continue  # says nothing more than the link: look one level up
+        if len(own) <= len(text) + 3 or anc.tag != "li" and _only_links(anc):
+            continue  # says nothing more than the link, or is a bar of buttons: look one level up
         return "" if _HAS_HEADING(anc) else own  # a row holds no heading; a section does
     return ""
+
+
+_OUTSIDE_LINKS = etree.XPath(".//text()[not(ancestor::a)]")
+_ALNUM = re.compile("[^\\W_]")
+
+
+def _only_links(el) -> bool:
+    """An element whose text is all in its links ("ลิงก์ 1 | ลิงก์ 2", "1. ลิงก์"): the row is
+    around it ("O5" beside the links is a row)."""
+    return len(_ALNUM.findall("".join(_OUTSIDE_LINKS(el)))) <= 1
 
 
 def _section(a, heading, labels: dict[str, str]) -> str:
@@ -247,11 +257,22 @@ def _section(a, heading, labels: dict[str, str]) -> str:
             scope = anc if scope is None else scope
     parts = found[::-1]
     # a heading counts for the links of its own container (not for a footer after it)
-    if heading is not None and heading.getparent() is not None and \
-            heading.getparent() in a.iterancestors() and \
-            (scope is None or scope in heading.iterancestors()):
-        parts.append(_text(heading, _MAX_LABEL) or "")
+    if heading is not None and heading[1] is not None and heading[1] in a.iterancestors() and \
+            (scope is None or scope in heading[0].iterancestors()):
+        parts.append(_text(heading[0], _MAX_LABEL) or "")
     return " > ".join(p for p in parts if p)
+
+
+def _container(heading):
+    """The element a heading heads: its parent, past wrappers that hold nothing but the heading
+    (page builders put each heading in two or three divs of its own)."""
+    own = _text(heading, _MAX_LABEL)
+    parent = heading.getparent()
+    for _ in range(4):
+        if parent is None or _text(parent, len(own or "") + 3) is None:
+            return parent
+        parent = parent.getparent()
+    return parent
 
 
 def _drop(el) -> None:
@@ -288,11 +309,19 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
     headings: list[str] = []
     links: list[Link] = []
     heading = None
+    chrome = set()  # menus, header, footer, sidebars (parents come before their children)
+    # the marked content and what holds it are not chrome by a class name ("ita-menu", "page-header")
+    content = {main, *main.iterancestors()} if main is not None else {doc.find(".//body"), doc}
     for el in doc.iter():
         if not isinstance(el.tag, str):
             continue
+        if el.tag in _CHROME or el.getparent() in chrome or el not in content and (el.get("class") or el.get("id")) \
+                and _NAVISH.search(f"{el.get('class', '')} {el.get('id', '')}") and \
+                (main is None or main not in el.iterancestors()):
+            chrome.add(el)
         if _is_heading(el) and el.tag != "a" and el.find(".//a") is None:
             heading = el.getparent() if el.tag in ("strong", "b") else el
+            heading = heading, _container(heading)
             if len(headings) < 40 and (main is None or main in el.iterancestors()):
                 h = _text(el, _MAX_LABEL)
                 if h:
@@ -321,15 +350,20 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
             own, image = normalize(el.get("title", "")), False
         # built from our own strings: pydantic's validation of every link cost a few % of the crawl
         links.append(Link.model_construct(url=target, text=own[:_MAX_CONTEXT], context=_context(el, own),
-                          section=_section(el, heading, labels), image=image))
+                          section=_section(el, heading, labels), image=image, chrome=el in chrome))
     body_el = doc.find(".//body")
     return {
         "title": _text(title_el) if title_el is not None else "",
         "headings": headings,
+        # a form to fill in on the page itself (not a search box in its header): an online channel
+        "form": any(f not in chrome and len(_FIELDS(f)) >= 2 for f in doc.iter("form")),
         "text": _main_text(main, True) if main is not None else
         _main_text(body_el if body_el is not None else doc, False),
         "links": links,
     }
+
+
+_FIELDS = etree.XPath(".//textarea | .//input[not(@type) or @type='text' or @type='email' or @type='tel']")
 
 
 def _main(doc):

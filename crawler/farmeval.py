@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from .models import CheckResult, FarmTruth, Status
 from .urls import page_url
@@ -11,7 +11,7 @@ from .urls import page_url
 def _same_evidence(ours: str, truth: str) -> bool:
     """Truth URLs are site paths ("/ita/o1.html") or absolute URLs for other hosts; a fragment
     ("#gid=0") names a part of the same document, a hash route ("#/ita") a page of its own."""
-    ours, truth = page_url(ours), page_url(truth)
+    ours, truth = unquote(page_url(ours)), unquote(page_url(truth))  # Thai file names either way
     if urlparse(truth).scheme:
         return ours.rstrip("/") == truth.rstrip("/")
     parsed = urlparse(ours)

@@ -58,6 +58,9 @@ class ItemRule(_Strict):
     # the period may show anywhere in the evidence, not only in its title: an ethics code of 2564
     # with this year's activities in its body is current
     years_anywhere: bool = False
+    # what the item was in the previous year's pack (two merged: both; omitted: its own code):
+    # history and changes compare it across a change of rule year
+    previous: list[str] = []
 
 
 class Band(_Strict):
@@ -73,10 +76,14 @@ class Window(_Strict):
 class RuleSet(_Strict):
     year: int = Field(ge=2500, le=2700)  # assessment (fiscal) year, B.E.
     scheme: str
+    provisional: bool = False  # not from a published list yet (reports say "เกณฑ์ชั่วคราว")
     answer_window: Window  # when agencies answer ITAS: --as-of is clamped into it
     index_names: list[Phrase] = Field(min_length=1)  # link text / titles of an ITA-OIT index page
     index_url_words: list[str] = []
     exclude: list[Phrase] = []  # other schemes (MOIT, vocational O1-O37...) on any text
+    # what agencies write before an item's number on their index ("O13", "OIT 13", "ข้อ 13"): in
+    # a list of this year the number is the item's code; other years number differently
+    item_labels: list[str] = []
     generic_links: list[str] = []  # link texts that say nothing ("คลิก"): the row around tells
     placeholders: list[Phrase] = []  # a short page saying this is not there yet is not evidence
     bands: list[Band] = Field(min_length=1)
@@ -111,6 +118,7 @@ class Link(BaseModel):
     text: str  # normalised anchor text (or image alt/title/file name for image links)
     context: str = ""  # normalised text of the row, list item or block around the link
     section: str = ""  # normalised nearest heading / tab label above the link
+    chrome: bool = False  # in the site's menus, header or footer, not the page's own content
     image: bool = False  # the link shows only an image
 
 
@@ -129,6 +137,7 @@ class Page(BaseModel):
     links: list[Link] = []
     scanned: bool = False  # a PDF without a text layer
     ocr: bool = False  # its text was read from the images of a scanned PDF (--ocr)
+    form: bool = False  # an HTML page holding a form to fill in (a complaint form, an e-service)
 
 
 # ---------------------------------------------------------------- what classification learns
@@ -143,10 +152,13 @@ class Candidate(BaseModel):
     code: str
     url: str  # the evidence URL an agency would paste into ITAS
     text: str  # what the agency called it
-    how: str  # link | context | section | page
+    how: str  # code | link | context | section | page | url
     specificity: int  # length of the rule phrase that matched: the most specific item wins
     years: list[YearSpan] = []  # years shown next to the link (its text and row)
+    page_years: list[YearSpan] = []  # years the (non-index) page it is on states: for a document that states none
     filed: list[int] = []  # years of the ITA/OIT index it is filed under
+    listed: bool = False  # the agency listed it on an ITA/OIT index (under this item)
+    menu: bool = False  # a link of the site's menu (on the home page too), not of this page's content
 
 
 class Reading(BaseModel):
@@ -163,6 +175,7 @@ class Reading(BaseModel):
     name_years: list[YearSpan] = []  # in the file name (all a scanned document tells)
     index: bool = False  # an ITA/OIT index page
     placeholder: bool = False  # a page that says its content is not there yet
+    form: bool = False  # holds a form to fill in: it is an online channel itself
     mentions: list[str] = []  # items whose `match.mentions` this page satisfies
     candidates: list[Candidate] = []
 
@@ -185,6 +198,7 @@ class ItemResult(BaseModel):
     years_seen: list[int] = []
     years_needed: list[int] = []
     hint: str = ""  # what an assessor expects (from the rules)
+    previous: list[str] = []  # its code(s) in the previous year's rules, when they differ
 
 
 class SiteInfo(BaseModel):
@@ -199,6 +213,7 @@ class SiteInfo(BaseModel):
 class RulesInfo(BaseModel):
     year: int
     items: int
+    provisional: bool = False
 
 
 class Failure(BaseModel):
@@ -294,6 +309,9 @@ class Changes(BaseModel):
     """What changed since the previous complete run."""
 
     previous_run: int | None = None
+    previous_year: int | None = None  # its rule year, when not this run's
+    was: dict[str, list[str]] = {}  # then: each renumbered item's code(s) in previous_year ("2568: O12")
+    comparable: bool = True  # False: no rule packs link the two years' items, nothing is compared
     new_gaps: list[ItemChange] = []  # found before, missing or stale now
     unverifiable: list[ItemChange] = []  # found before, could not be checked now (not a gap)
     fixed: list[ItemChange] = []  # not found before, found now
@@ -323,3 +341,4 @@ class RunReport(BaseModel):
     history: dict[str, list[HistoryPoint]]  # agency id -> runs oldest first (this run included)
     changes: Changes
     trend: list[TrendPoint]  # complete runs oldest first, this one last
+    provisional: bool = False  # judged by a provisional rule pack ("เกณฑ์ชั่วคราว")

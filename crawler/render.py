@@ -50,7 +50,12 @@ _DYNAMIC = re.compile(rb"addEventListener\s*\(\s*['\"](?:click|change)|\.onclick
                       rb"XMLHttpRequest|\$\.(?:get|getJSON|ajax)\s*\(|\.innerHTML\s*[+]?=", re.I)
 _HANDLERS = ("onclick", "onchange", "v-on:click", "@click", "ng-click", "x-on:click")
 # found by XPath: a loop over every element in Python was a few percent of the crawl
-_HANDLED = etree.XPath("boolean(//@*[%s][. != ''])" % " or ".join(f"name()='{h}'" for h in _HANDLERS))
+# (not the site's menu: a navbar toggler's onclick builds nothing; but year tabs are often a
+# Bootstrap "nav nav-tabs", in a <nav> too)
+_HANDLED = etree.XPath("boolean(//@*[%s][. != ''][not(ancestor::*[self::nav or self::header or self::footer or "
+                       "contains(@class, 'navbar') or contains(@class, 'menu')]) or "
+                       "ancestor::*[@role='tablist' or contains(@class, 'tab')]])"
+                       % " or ".join(f"name()='{h}'" for h in _HANDLERS))
 _FREE_SELECT = etree.XPath("boolean(//select[not(ancestor::form)])")
 _TOGGLES = etree.XPath("//*[@aria-expanded or @data-toggle or @data-bs-toggle]"
                        "[@aria-controls or @data-bs-target or @data-target]")
@@ -81,14 +86,15 @@ def configure(settings) -> str:
 # ---------------------------------------------------------------- which pages
 
 
-def needs_browser(page: Page, body: bytes, important: bool) -> bool:
+def needs_browser(page: Page, body: bytes, important: bool, lists: bool = True) -> bool:
     """Does JavaScript build this page? `important`: an ITA index or item page, whose hidden
-    lists (year switches, click-mounted sections) matter."""
+    lists (year switches, click-mounted sections) matter; `lists`: it names an item beyond the
+    site's menu (an ITA index that lists nothing beside an empty table has it filled by scripts)."""
     if page.kind != "html" or page.error or not _SCRIPT.search(body):
         return False
     if not page.links and len(page.text) < 200 or _SHELL.search(body[:200_000]) and len(page.links) < 15:
         return True  # an app shell: the menu and the content arrive with the scripts
-    return bool(_PENDING.search(body[:500_000])) or important and _clicks_build(body)
+    return bool(_PENDING.search(body[:500_000])) or important and (not lists and _holder(body) or _clicks_build(body))
 
 
 def built_by_javascript(root: Path) -> bool:
@@ -99,6 +105,18 @@ def built_by_javascript(root: Path) -> bool:
             if needs_browser(Page(url=url, **read(url, "text/html", body)), body, important=True):
                 return True
     return False
+
+
+_EMPTY_LIST = etree.XPath("boolean(//*[self::table or self::tbody or self::ul or self::ol][not(*)]"
+                          "[not(normalize-space())])")
+
+
+def _holder(body: bytes) -> bool:
+    """An empty table or list that scripts fill (the ITA list from a data file)."""
+    try:
+        return _EMPTY_LIST(lxml.html.document_fromstring(body, parser=_PARSER))
+    except (ValueError, etree.ParserError):
+        return False
 
 
 def _clicks_build(body: bytes) -> bool:

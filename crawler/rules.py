@@ -6,6 +6,7 @@ pydantic's output.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -44,16 +45,18 @@ def available_years(rules_dir: Path = RULES_DIR) -> list[int]:
                   if (m := _RULE_FILE.fullmatch(p.name)) and p.is_file())
 
 
-def default_year(rules_dir: Path = RULES_DIR) -> int:
-    """The newest year present in the rules folder."""
-    years = available_years(rules_dir)
-    if not years:
+def default_year(rules_dir: Path = RULES_DIR, today: dt.date | None = None) -> int:
+    """The assessment whose answering window is open or next (in December 2026: 2570, answered
+    in 2027); the newest year when every window has passed."""
+    packs = listing(rules_dir)
+    if not packs:
         raise RulesError(f"no rule files (oit-YYYY.yaml) in {rules_dir}")
-    return years[-1]
+    today = today or dt.date.today()
+    return next((p.year for p in packs if p.answer_window.end >= today), packs[-1].year)
 
 
-def resolve(spec: str | int | None, rules_dir: Path = RULES_DIR) -> Path:
-    """The rule file for a year ("2568"), a file path, or None (the newest year)."""
+def resolve(spec: str | int | Path | None, rules_dir: Path = RULES_DIR) -> Path:
+    """The rule file for a year ("2568"), a file path, or None (the year by today's date)."""
     if spec is None:
         return rules_dir / f"oit-{default_year(rules_dir)}.yaml"
     text = str(spec).strip()
@@ -73,8 +76,8 @@ def resolve(spec: str | int | None, rules_dir: Path = RULES_DIR) -> Path:
 _cache: dict[Path, tuple[int, RuleSet]] = {}
 
 
-def load(spec: str | int | None = None) -> RuleSet:
-    """The validated rule set for a year, a file, or the newest year (cached per file)."""
+def load(spec: str | int | Path | None = None) -> RuleSet:
+    """The validated rule set for a year, a file, or the year by today's date (cached per file)."""
     path = resolve(spec).resolve()
     mtime = path.stat().st_mtime_ns
     cached = _cache.get(path)
@@ -88,8 +91,48 @@ def load(spec: str | int | None = None) -> RuleSet:
 
 
 def check_file(path: str | Path) -> list[str]:
-    """Every problem of a rule file, one line each ("FILE:LINE: path: message"); [] when valid."""
-    return _read(Path(path))[1]
+    """Every problem of a rule file, one line each ("FILE:LINE: path: message"); [] when valid.
+    Beside the pack of the year before (same folder), each `previous` code must be one of its items."""
+    path = Path(path)
+    rules, problems = _read(path)
+    before = path.with_name(f"oit-{rules.year - 1}.yaml") if rules else None
+    earlier, wrong = _read(before) if before and before.is_file() else (None, [])
+    if wrong:
+        problems.append(f"{path}: `previous` not checked: {before.name} is not valid (oit rules check {before})")
+    if earlier:
+        codes = {item.code for item in earlier.items}
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        for n, item in enumerate(rules.items):
+            for k, code in enumerate(item.previous):
+                if code not in codes:
+                    problems.append(f"{path}:{_line(root, ('items', n, 'previous', k))}: items[{n}].previous[{k}]: "
+                                    f"{code} is not an item of {before.name}")
+    return problems
+
+
+def lineage(now: int, then: int, rules_dir: Path = RULES_DIR) -> dict[str, list[str]]:
+    """Each item of year `now` as the item(s) it was, or became, in year `then`, through each
+    pack's `previous`; empty when a pack in between is missing (nothing to compare by)."""
+    later, earlier = max(now, then), min(now, then)
+    years = range(later, earlier, -1)
+    if not all((rules_dir / f"oit-{y}.yaml").is_file() for y in (*years, earlier)):
+        return {}
+    back = {item.code: [item.code] for item in load(rules_dir / f"oit-{later}.yaml").items}
+    for year in years:  # later -> earlier, one year at a time
+        previous = {item.code: item.previous or [item.code] for item in load(rules_dir / f"oit-{year}.yaml").items}
+        back = {code: [p for c in codes for p in previous.get(c, [])] for code, codes in back.items()}
+    if now == later:
+        return back
+    forward: dict[str, list[str]] = {}
+    for code, codes in back.items():
+        for c in codes:
+            forward.setdefault(c, []).append(code)
+    return forward
+
+
+def listing(rules_dir: Path = RULES_DIR) -> list[RuleSet]:
+    """Every rule pack of the folder, oldest year first."""
+    return [load(rules_dir / f"oit-{y}.yaml") for y in available_years(rules_dir)]
 
 
 # ---------------------------------------------------------------- reading and locating problems

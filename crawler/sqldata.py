@@ -16,7 +16,7 @@ from pathlib import Path
 from .models import (Agency, AgencyResult, CheckResult, Evidence, Failure, ItemResult, Run, RulesInfo,
                      SiteInfo, Status)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATIONS = {
     1: """
     CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL,
@@ -42,6 +42,10 @@ MIGRATIONS = {
     CREATE INDEX failures_run ON failures (run_id, agency_id);
     """,
     2: "ALTER TABLE site_results ADD COLUMN pages_rendered INTEGER NOT NULL DEFAULT 0",
+    3: """
+    ALTER TABLE site_results ADD COLUMN rules_provisional INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE item_results ADD COLUMN previous TEXT
+    """,
 }
 _RESULT_TABLES = ("site_results", "item_results", "evidence", "failures")
 
@@ -104,13 +108,15 @@ class DataStore:
             for table in _RESULT_TABLES:
                 self.db.execute(f"DELETE FROM {table} WHERE run_id=? AND agency_id=?", (run_id, agency_id))
             s = result.site
-            self.db.execute("INSERT INTO site_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.db.execute("INSERT INTO site_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (run_id, agency_id, s.url, s.status, s.pages_fetched, s.error, result.score,
-                             result.band, result.as_of.isoformat(), result.rules.items, _now(), s.pages_rendered))
+                             result.band, result.as_of.isoformat(), result.rules.items, _now(), s.pages_rendered,
+                             int(result.rules.provisional)))
             for pos, item in enumerate(result.items):
-                self.db.execute("INSERT INTO item_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self.db.execute("INSERT INTO item_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 (run_id, agency_id, item.code, pos, item.name, item.status.value, item.reason,
-                                 json.dumps(item.years_seen), json.dumps(item.years_needed), item.hint))
+                                 json.dumps(item.years_seen), json.dumps(item.years_needed), item.hint,
+                                 json.dumps(item.previous)))
                 for epos, ev in enumerate(item.evidence):
                     self.db.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?)",
                                     (run_id, agency_id, item.code, epos, ev.url, ev.text, json.dumps(ev.years)))
@@ -171,17 +177,19 @@ class DataStore:
             items.setdefault(r["agency_id"], []).append(ItemResult(
                 code=r["code"], name=r["name"], status=Status(r["status"]), reason=r["reason"],
                 evidence=evidence.get((r["agency_id"], r["code"]), []), hint=r["hint"] or "",
-                years_seen=json.loads(r["years_seen"] or "[]"), years_needed=json.loads(r["years_needed"] or "[]")))
+                years_seen=json.loads(r["years_seen"] or "[]"), years_needed=json.loads(r["years_needed"] or "[]"),
+                previous=json.loads(r["previous"] or "[]")))
         out = []
         for r in self.db.execute("SELECT a.*, s.url AS site_url, s.status AS site_status, s.pages_fetched, s.pages_rendered, "
-                                 "s.error, s.score, s.band, s.as_of AS site_as_of, s.rules_items "
+                                 "s.error, s.score, s.band, s.as_of AS site_as_of, s.rules_items, s.rules_provisional "
                                  "FROM run_agencies a JOIN site_results s USING (run_id, agency_id) "
                                  "WHERE a.run_id=? ORDER BY a.rowid", (run_id,)):
             result = CheckResult(
                 site=SiteInfo(id=r["agency_id"], url=r["site_url"], status=r["site_status"],
                               pages_fetched=r["pages_fetched"], pages_rendered=r["pages_rendered"],
                               error=r["error"] or ""),
-                rules=RulesInfo(year=run.rules_year, items=r["rules_items"]), as_of=r["site_as_of"],
+                rules=RulesInfo(year=run.rules_year, items=r["rules_items"], provisional=r["rules_provisional"]),
+                as_of=r["site_as_of"],
                 score=r["score"], band=r["band"], items=items.get(r["agency_id"], []),
                 failures=failures.get(r["agency_id"], []))
             out.append(AgencyResult(agency=_agency(r), result=result))

@@ -20,10 +20,11 @@ env = Environment(  # shared with reports.site
 )
 env.filters.update(
     years=labels.years_text, thai_date=labels.thai_date, short_url=labels.short_url,
-    site_error=labels.site_error_text,
+    site_error=labels.site_error_text, rules_text=labels.rules_text, was=labels.was_text,
 )
 env.tests["web_url"] = labels.is_web_url
-env.globals.update(Status=Status, status=labels.STATUS, mark=labels.STATUS_MARK, target=labels.TARGET)
+env.globals.update(Status=Status, status=labels.STATUS, mark=labels.STATUS_MARK, target=labels.TARGET,
+                   provisional_note=labels.PROVISIONAL_NOTE)
 
 
 def write(

@@ -98,6 +98,21 @@ COLUMNS_TH = {  # Thai headers of the spreadsheet columns (reports.csvreport nam
     "hint": "สิ่งที่ผู้ประเมินคาดว่าจะเห็น",
 }
 
+PROVISIONAL = "เกณฑ์ชั่วคราว"
+PROVISIONAL_NOTE = ("ยังไม่มีประกาศรายการ OIT ของปีนี้ เกณฑ์นี้คาดการณ์จากรายการของปีก่อน "
+                    "ผลนี้ใช้เตรียมความพร้อมเท่านั้น เมื่อมีประกาศจะปรับเกณฑ์ตาม")
+
+
+def rules_text(year: int, provisional: bool) -> str:
+    """'ITA/OIT พ.ศ. 2570 (เกณฑ์ชั่วคราว)': the rule year as every report names it."""
+    return f"ITA/OIT พ.ศ. {year}" + (f" ({PROVISIONAL})" if provisional else "")
+
+
+def was_text(codes: list[str], year: int) -> str:
+    """'(2568: O12)' beside an item renumbered since `year`; '(2568: —)' when it is new."""
+    return f"({year}: {', '.join(codes) or '—'})"
+
+
 def site_error_text(error: str) -> str:
     """Thai explanation of a site failure class; unknown classes are shown as they are."""
     if error.startswith("render-"):  # crawler.spiders.oit: the browser failed on a JavaScript page

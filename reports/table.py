@@ -39,14 +39,21 @@ def render(result: CheckResult, console: Console) -> None:
             )
         )
 
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, title=Text(_clean(site.url)))
+    rules = labels.rules_text(result.rules.year, result.rules.provisional)
+    if result.rules.provisional:
+        console.print(Text.assemble((f"{rules}: ", "bold yellow"), labels.PROVISIONAL_NOTE))
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False,
+                  title=Text(f"{_clean(site.url)} · เกณฑ์ {rules}"))
     table.add_column("รหัส", no_wrap=True, style="bold")
     table.add_column("รายการ", no_wrap=True, overflow="ellipsis", ratio=1, min_width=12)
     table.add_column("สถานะ", no_wrap=True)
     table.add_column("หลักฐาน / เหตุผล", overflow="fold", ratio=2, min_width=24)
     for item in result.items:
         lab = labels.STATUS[item.status]
-        table.add_row(item.code, Text(_clean(item.name)), Text(lab.th, style=lab.rich), _detail(item))
+        code = Text(item.code)
+        if item.previous:  # renumbered: the code of the year before on a line of its own
+            code.append(f"\n{labels.was_text(item.previous, result.rules.year - 1)}", style="dim")
+        table.add_row(code, Text(_clean(item.name)), Text(lab.th, style=lab.rich), _detail(item))
     console.print(table)
 
     counts = Counter(item.status for item in result.items)

@@ -228,7 +228,7 @@ def test_oit_check_with_ocr_reads_a_scanned_plan_on_a_served_site(tmp_path):
     (site / "files" / "plan.pdf").write_bytes(scanned_pdf(PLAN))
     with serve(tmp_path / "farm", ["s"]) as bases:
         proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", bases["s"], "--ocr",
-                               "--as-of", "2025-03-20", "--json", str(tmp_path / "r.json")],
+                               "--as-of", "2025-03-20", "--rules", "2568", "--json", str(tmp_path / "r.json")],
                               env={**os.environ, "OIT_ALLOW_NETWORKS": "127.0.0.1/32"}, capture_output=True,
                               text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

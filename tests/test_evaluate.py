@@ -141,9 +141,10 @@ def test_score_and_band():
     assert _band(RULES, 100) == "AA" and _band(RULES, 85.71) == "A" and _band(RULES, 12) == "F"
 
 
-def test_as_of_defaults_into_the_answering_window():
+def test_as_of_defaults_to_today_within_the_rule_years_fiscal_year_and_window():
     assert as_of_for(RULES, None, today=dt.date(2026, 11, 23)) == dt.date(2025, 6, 30)
-    assert as_of_for(RULES, None, today=dt.date(2024, 12, 1)) == dt.date(2025, 1, 1)
+    assert as_of_for(RULES, None, today=dt.date(2024, 12, 1)) == dt.date(2024, 12, 1)  # in FY 2568 already
+    assert as_of_for(RULES, None, today=dt.date(2024, 8, 1)) == dt.date(2024, 10, 1)  # FY 2568 not begun
     assert as_of_for(RULES, "2025-03-01") == dt.date(2025, 3, 1)
 
 
@@ -173,3 +174,68 @@ def test_found_items_is_what_evaluate_reports_found(site):
             assert found_items(RULES, home, readings, AS_OF) == \
                 {i.code for i in result.items if i.status is Status.found}
     assert result.score > 0  # the farm's sites all have something to find
+
+
+INDEX_2568 = "<title>ITA 2568</title><h1>ITA ประจำปีงบประมาณ พ.ศ. 2568</h1><table>{}</table>"
+
+
+def _row(code: str, name: str, href: str, text: str = "ลิงก์") -> str:
+    return f'<tr><td>{code}</td><td>{name}</td><td><a href="{href}">{text}</a></td></tr>'
+
+
+def test_a_document_filed_under_one_item_is_not_evidence_of_another():
+    # the annual procurement report, filed under O13, reads like a procurement list (O12) too
+    index = INDEX_2568.format(_row("O13", "รายงานผลการจัดซื้อจัดจ้างประจำปี", "/proc/summary.html"))
+    items = check({"/": (200, '<a href="/ita.html">ITA 2568</a><a href="/proc/summary.html">จัดซื้อจัดจ้าง</a>'),
+                   "/ita.html": (200, index),
+                   "/proc/summary.html": doc("สรุปผลการจัดซื้อจัดจ้าง ประจำปีงบประมาณ พ.ศ. 2567")})
+    assert items["O13"].status is Status.found
+    assert items["O12"].status is Status.missing
+
+
+def test_the_year_an_item_page_states_outranks_the_index_it_is_filed_under():
+    # linked as "ลิงก์" from the 2568 list, the page says 2566; its document says no year
+    index = INDEX_2568.format(_row("O26", "รายงานผลการดำเนินการป้องกันการทุจริต", "/o26.html"))
+    items = check({"/": (200, '<a href="/ita.html">ITA 2568</a>'), "/ita.html": (200, index),
+                   "/o26.html": (200, '<title>รายงานผลการดำเนินการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. 2566</title>'
+                                      '<h1>รายงานผลการดำเนินการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. 2566</h1>'
+                                      '<a href="/files/r.pdf">ดาวน์โหลด</a>'),
+                   "/files/r.pdf": doc("รายงานผล")})
+    assert items["O26"].status is Status.stale and "2566" in items["O26"].reason
+
+
+def test_a_dead_footer_link_does_not_spoil_the_working_page_it_sits_on():
+    footer = '<footer><a href="/contact-us.html">ติดต่อเรา</a></footer>'
+    index = INDEX_2568.format(_row("O3", "ข้อมูลการติดต่อ", "/about/contact.html"))
+    items = check({"/": (200, f'<a href="/ita.html">ITA 2568</a>{footer}'), "/ita.html": (200, index + footer),
+                   "/about/contact.html": (200, f"<title>ข้อมูลการติดต่อ</title><p>โทร 042-123-456</p>{footer}"),
+                   "/contact-us.html": (404, "")})
+    assert items["O3"].status is Status.found
+    assert items["O3"].evidence[0].url == HOME + "about/contact.html"
+
+
+def test_the_list_of_the_rule_year_ranks_first():
+    # one page keeps next year's list above this year's: both link a structure page
+    page = """<title>ITA</title><h1>การประเมินคุณธรรมและความโปร่งใส</h1>
+        <details open><summary>ITA 2569</summary><ul><li>O1 โครงสร้าง <a href="/new/s.html">ลิงก์</a></li></ul></details>
+        <details><summary>ITA 2568</summary><ul><li>O1 โครงสร้าง <a href="/s68.html">ลิงก์</a></li></ul></details>"""
+    items = check({"/": (200, '<a href="/ita.html">ITA</a>'), "/ita.html": (200, page),
+                   "/new/s.html": doc("โครงสร้างองค์กร"), "/s68.html": doc("โครงสร้างองค์กร")})
+    assert [e.url for e in items["O1"].evidence] == [HOME + "s68.html", HOME + "new/s.html"]
+
+
+def _complaint_page(form: str) -> tuple[int, str]:
+    return 200, f"""<title>ช่องทางแจ้งเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ</title>
+        <h1>ช่องทางแจ้งเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ</h1>{form}
+        <p>ช่องทางอื่น: <a href="https://forms.gle/abc">แบบฟอร์มแจ้งเรื่องร้องเรียนการทุจริต</a></p>"""
+
+
+def test_a_channel_page_with_its_own_form_is_the_channel_not_the_one_it_also_links():
+    home = '<a href="/complaint.html">ช่องทางแจ้งเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ</a>'
+    with_form = check({"/": (200, home), "/complaint.html": _complaint_page(
+        '<form action="/complaint.html"><input name="subject"><textarea name="detail"></textarea></form>')})
+    assert with_form["O18"].status is Status.found
+    assert [e.url for e in with_form["O18"].evidence] == [HOME + "complaint.html"]
+    # a page that only sends you elsewhere (a Google Form) is not a channel that works on the site
+    without = check({"/": (200, home), "/complaint.html": _complaint_page("")})
+    assert without["O18"].status is Status.unverified and "forms.gle" in without["O18"].reason

@@ -127,3 +127,37 @@ def test_xlsx_rows_become_text_even_with_a_wrong_content_type():
 def test_broken_documents_are_unreadable_not_crashes():
     assert read("http://a/x.pdf", "application/pdf", b"%PDF-1.4 garbage")["error"] == "unreadable"
     assert read("http://a/x.xlsx", "", b"PK\x03\x04 not a zip")["error"] == "unreadable"
+
+
+def test_a_bar_of_buttons_takes_its_row_from_the_block_around_it():
+    html = """<div class="oit-item"><p>O5 : แผนยุทธศาสตร์</p>
+        <p><a href="/a/">ลิงก์ 1</a> | <a href="/b.pdf">ลิงก์ 2</a></p></div>"""
+    links = read("http://a.example/ita/", "text/html", html.encode())["links"]
+    assert [link.context for link in links] == ["o5 : แผนยุทธศาสตร์ ลิงก์ 1 | ลิงก์ 2"] * 2
+
+
+def test_an_accordion_toggled_by_a_bare_id_labels_its_pane():
+    # a theme's own script: data-target="ita2569" (no "#"), the pane below is that id
+    links = _links("""<div class="accordion-item"><h2><button data-target="ita2569">การประเมิน ITA ปี 2569</button></h2>
+      <div id="ita2569" class="collapse"><p><strong>O7 รายงานผลการดำเนินงาน พ.ศ. 2568</strong></p>
+      <ul><li><a href="o7.pdf">รายงานผล ไตรมาส 4</a></li></ul></div></div>""")
+    assert links["o7.pdf"].section == "การประเมิน ita ปี 2569 > o7 รายงานผลการดำเนินงาน พ.ศ. 2568"
+
+
+def test_a_form_to_fill_in_is_noticed_but_not_a_search_box():
+    page = read(BASE, "text/html", """<header><form><input name="q"><input type="submit"></form></header>
+      <main><form action="/complaint"><input name="subject"><textarea name="detail"></textarea></form></main>""".encode())
+    assert page["form"] is True
+    search_only = read(BASE, "text/html", b"""<header><form><input name="q"><input name="lang"></form></header>
+      <main><p>Contact us by phone.</p></main>""")
+    assert search_only["form"] is False
+
+
+def test_menus_are_chrome_but_the_content_is_not_whatever_its_class_says():
+    links = _links("""<div class="site-header"><a href="/home.html">หน้าแรก</a></div>
+      <div class="page-header-wrap"><main><h1>ITA 2569</h1>
+        <p>การเปิดเผยข้อมูลสาธารณะ ประจำปีงบประมาณ พ.ศ. 2569 ของหน่วยงาน</p><div class="ita-menu">
+        <a href="o1.pdf">O1 โครงสร้าง</a></div></main></div>
+      <div class="footer-links"><a href="/contact.html">ติดต่อเรา</a></div>""")
+    assert links["home.html"].chrome and links["contact.html"].chrome
+    assert not links["o1.pdf"].chrome  # the ITA list inside the page's content

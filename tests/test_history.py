@@ -180,3 +180,47 @@ def test_could_not_look_is_not_a_new_gap_and_days_are_thai(tmp_path):
 def agency_result(n, statuses, site="ok"):
     from crawler.models import AgencyResult
     return AgencyResult(agency=agency(n), result=result(agency(n), statuses, site))
+
+
+def test_runs_of_two_rule_years_compare_item_by_item(tmp_path):
+    """A 2568 run then a 2569 run: the changes page compares each 2569 item with what it was in
+    2568 (renumbered O12 -> O11; the merged No Gift item O20 passed only if both O21 and O22 did)."""
+    from reports import site
+
+    from crawler import rules as rules_mod
+    from crawler.evaluate import renumbered
+
+    def year_result(year: int, statuses: dict[str, Status]) -> CheckResult:
+        pack = rules_mod.load(str(year))
+        items = [ItemResult(code=r.code, name=r.name, status=statuses.get(r.code, Status.found),
+                            reason="ตรวจแล้ว", previous=renumbered(r)) for r in pack.items]
+        return CheckResult(site=SiteInfo(id="a1.go.th", url="https://a1.go.th/", status="ok", pages_fetched=9),
+                           rules=RulesInfo(year=year, items=len(items)), as_of=AS_OF, score=50, band="F",
+                           items=items)
+
+    store = DataStore(tmp_path / "h.sqlite")
+    one = store.start_run(2568, AS_OF, [agency(1)])
+    store.record(one.id, "a1.go.th", year_result(2568, {"O22": Status.missing}))
+    store.finish_run(one.id)
+    two = store.start_run(2569, dt.date(2026, 3, 20), [agency(1)])
+    store.record(two.id, "a1.go.th", year_result(2569, {"O11": Status.missing, "O13": Status.stale}))
+    store.finish_run(two.id)
+    report = run_report(store)
+    c = report.changes
+    # O11 was O12 (found) and O13 was O14 (found): both are new gaps under their 2569 codes
+    assert sorted((x.code, x.before, x.after) for x in c.new_gaps) == [
+        ("O11", Status.found, Status.missing), ("O13", Status.found, Status.stale)]
+    assert [(x.code, x.before) for x in c.fixed] == [("O20", Status.missing)]  # O21 found + O22 missing
+    assert c.previous_year == 2568 and c.comparable
+    assert c.was["O11"] == ["O12"] and c.was["O20"] == ["O21", "O22"]
+    assert "O1" not in c.was  # kept its code
+    assert report.history["a1.go.th"][0].items["O20"] is Status.missing
+    site.write(report, tmp_path / "site")
+    page = (tmp_path / "site" / "changes.html").read_text(encoding="utf-8")
+    assert "(2568: O12)" in page and "(2568: O21, O22)" in page and "เกณฑ์ พ.ศ. 2568" in page
+    agency_page = next((tmp_path / "site" / "agency").glob("*.html")).read_text(encoding="utf-8")
+    assert "(2568: O12)" in agency_page  # beside O11 in the item table
+    # years no pack links (a pack in between is missing): said so, never compared code by code
+    from crawler.results import changes
+    lost = changes(report.agencies, store.results(one.id), one.id, {}, 2566)
+    assert not lost.comparable and not lost.new_gaps and not lost.fixed

@@ -217,5 +217,11 @@ def test_which_pages_need_the_browser():
               b'<div id="c"><a href="/x">x</a></div><script src=/b.js></script>')
     assert not render.needs_browser(_page(40), filled, important=True)
     assert render.needs_browser(_page(40), filled.replace(b'<a href="/x">x</a>', b""), important=True)
+    # a handler builds content, unless it is the site's menu; year tabs count wherever they sit
+    toggler = b'<nav class="navbar"><button onclick="toggleMenu()">menu</button></nav><script src=/m.js></script>'
+    assert not render.needs_browser(_page(40), toggler, important=True)
+    tabs = (b'<nav><ul class="nav nav-tabs"><li><a onclick="load(2569)">2569</a></li>'
+            b'<li><a onclick="load(2568)">2568</a></li></ul></nav><div id="list"></div><script src=/t.js></script>')
+    assert render.needs_browser(_page(40), tabs, important=True)
     assert hash_route("http://a.go.th/#/ita/o12") and hash_route("http://a.go.th/#!/oit")
     assert not hash_route("http://a.go.th/ita#top")

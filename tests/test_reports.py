@@ -141,7 +141,7 @@ def test_json_has_contract_keys_and_round_trips(tmp_path):
     assert "โครงสร้างและอำนาจหน้าที่" in raw  # Thai is written as Thai, not \u escapes
     assert {"site", "rules", "as_of", "score", "items"} <= data.keys()
     assert {"url", "status", "pages_fetched"} <= data["site"].keys()
-    assert data["rules"] == {"year": 2568, "items": 28}
+    assert data["rules"] == {"year": 2568, "items": 28, "provisional": False}
     assert data["as_of"] == "2025-03-20"
     assert len(data["items"]) == 28
     for item in data["items"]:

@@ -1,6 +1,7 @@
 """The shipped rule file (rules/oit-2568.yaml) and the loader/checker in crawler.rules."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -371,20 +372,22 @@ def test_years_and_default():
 
 def test_unknown_year_names_the_available_years():
     with pytest.raises(rules.RulesError) as exc:
-        rules.resolve("2570")
+        rules.resolve("2575")
     available = ", ".join(map(str, rules.available_years()))
-    assert str(exc.value) == f"no rules for 2570; available: {available}"
-    with pytest.raises(rules.RulesError, match="available: .*2568"):
-        rules.load("2570")
+    assert str(exc.value) == f"no rules for 2575; available: {available}"
+    with pytest.raises(rules.RulesError, match="available: 2568, 2569, 2570"):
+        rules.load("๒๕๗๕")
 
 
 def test_years_in_another_folder(tmp_path):
-    for year in (2567, 2569):
-        (tmp_path / f"oit-{year}.yaml").write_text("year: 0\n")
+    for year in (2568, 2569):
+        (tmp_path / f"oit-{year}.yaml").write_text((rules.RULES_DIR / f"oit-{year}.yaml").read_text(encoding="utf-8"),
+                                                   encoding="utf-8")
     (tmp_path / "notes.yaml").write_text("")
-    assert rules.available_years(tmp_path) == [2567, 2569]
-    assert rules.default_year(tmp_path) == 2569
-    assert rules.resolve(None, tmp_path) == tmp_path / "oit-2569.yaml"
+    assert rules.available_years(tmp_path) == [2568, 2569]
+    assert rules.default_year(tmp_path, today=dt.date(2025, 2, 1)) == 2568
+    assert rules.default_year(tmp_path, today=dt.date(2027, 2, 1)) == 2569  # every window passed: the newest
+    assert rules.resolve(None, tmp_path).parent == tmp_path
     with pytest.raises(rules.RulesError, match="no rule files"):
         rules.default_year(tmp_path / "empty")
 
@@ -394,6 +397,54 @@ def test_load_by_path_and_cache(tmp_path):
     copy.write_text(RULE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     first = rules.load(str(copy))
     assert first.year == 2568 and rules.load(str(copy)) is first
-    assert rules.load() is rules.load("2568")
+    assert rules.load() is rules.load(str(rules.default_year()))
     with pytest.raises(rules.RulesError, match="not found"):
         rules.load(str(tmp_path / "missing.yaml"))
+
+
+@pytest.mark.parametrize("year", rules.available_years())
+def test_every_pack_is_valid_and_maps_onto_the_year_before(year):
+    path = rules.RULES_DIR / f"oit-{year}.yaml"
+    assert rules.check_file(path) == []
+    pack = rules.load(str(year))
+    assert pack.year == year and pack.answer_window.start.year + 543 == year
+    before = rules.RULES_DIR / f"oit-{year - 1}.yaml"
+    if before.is_file():  # every item says what it was the year before
+        codes = {item.code for item in rules.load(str(year - 1)).items}
+        assert all(item.previous and set(item.previous) <= codes for item in pack.items)
+
+
+def test_the_2569_and_2570_packs_follow_the_published_list():
+    p68, p69, p70 = (rules.load(y) for y in ("2568", "2569", "2570"))
+    assert (len(p68.items), len(p69.items), len(p70.items)) == (28, 26, 26)
+    assert not p68.provisional and not p69.provisional and p70.provisional
+    assert p69.item("O11").previous == ["O12"] and p69.item("O20").previous == ["O21", "O22"]
+    assert p69.item("O18").freshness is Freshness.current_or_previous  # two periods: either
+    # 2570 is 2569 with every year moved on by one
+    for a, b in zip(p69.items, p70.items):
+        assert (a.code, a.name, a.freshness, b.previous) == (b.code, b.name, b.freshness, [a.code])
+    assert "2569" in p69.item("O23").expect and "2570" in p70.item("O23").expect
+
+
+def test_a_previous_code_the_year_before_lacks_is_reported_with_its_line(tmp_path):
+    for y in (2568, 2569):
+        (tmp_path / f"oit-{y}.yaml").write_text((rules.RULES_DIR / f"oit-{y}.yaml").read_text(encoding="utf-8"),
+                                                encoding="utf-8")
+    path = tmp_path / "oit-2569.yaml"
+    text = path.read_text(encoding="utf-8").replace("previous: [O21, O22]", "previous: [O21, O29]")
+    path.write_text(text, encoding="utf-8")
+    line = 1 + text[:text.index("previous: [O21, O29]")].count("\n")
+    assert rules.check_file(path) == [f"{path}:{line}: items[19].previous[1]: O29 is not an item of oit-2568.yaml"]
+
+
+@pytest.mark.parametrize("today, year", [("2025-03-01", 2568), ("2025-07-01", 2569), ("2026-06-30", 2569),
+                                         ("2026-12-03", 2570), ("2029-01-01", 2570)])
+def test_the_default_year_is_the_assessment_answered_now_or_next(today, year):
+    assert rules.default_year(today=dt.date.fromisoformat(today)) == year
+
+
+def test_lineage_maps_items_across_rule_years():
+    assert rules.lineage(2569, 2568)["O11"] == ["O12"] and rules.lineage(2569, 2568)["O20"] == ["O21", "O22"]
+    assert rules.lineage(2570, 2568)["O24"] == ["O26"]  # through 2569
+    assert rules.lineage(2568, 2569)["O22"] == ["O20"] and "O11" not in rules.lineage(2568, 2569)
+    assert rules.lineage(2569, 2567) == {}  # no 2567 pack: nothing to compare by

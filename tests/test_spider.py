@@ -53,7 +53,7 @@ def site(tmp_path_factory):
 def _check(url, tmp_path, *extra):
     out = tmp_path / "r.json"
     proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", url, "--json", str(out),
-                           "--as-of", "2025-03-20", *extra], cwd=ROOT, env=ENV, capture_output=True,
+                           "--as-of", "2025-03-20", "--rules", "2568", *extra], cwd=ROOT, env=ENV, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(out.read_text(encoding="utf-8"))
@@ -79,7 +79,7 @@ def test_page_budget_is_kept_and_reported(site, tmp_path):
 
 def test_scrapy_crawl_works_for_scrapy_users(site, tmp_path):
     out = tmp_path / "r.jsonl"
-    proc = subprocess.run(["scrapy", "crawl", "oit", "-a", f"url={site}", "-a", "as_of=2025-03-20",
+    proc = subprocess.run(["scrapy", "crawl", "oit", "-a", f"url={site}", "-a", "as_of=2025-03-20", "-a", "rules=2568",
                            "-O", str(out), "-L", "ERROR"], cwd=ROOT, env=ENV, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -70,7 +70,7 @@ def _check_served(handler, tmp_path) -> dict:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     out = tmp_path / "r.json"
     proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{server.server_address[1]}/",
-                           "--json", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+                           "--json", str(out), "--rules", "2568"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
     server.shutdown()
     assert proc.returncode == 0, proc.stderr
     return json.loads(out.read_text(encoding="utf-8"))
@@ -110,7 +110,7 @@ def https_site(tmp_path_factory):
 
 def test_broken_site_still_reports_precisely(https_site, tmp_path):
     out = tmp_path / "r.jsonl"
-    proc = subprocess.run(["scrapy", "crawl", "oit", "-a", f"url={https_site}", "-a", "as_of=2025-03-20",
+    proc = subprocess.run(["scrapy", "crawl", "oit", "-a", f"url={https_site}", "-a", "as_of=2025-03-20", "-a", "rules=2568",
                            "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=0", "-O", str(out), "-L", "ERROR"],
                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -155,7 +155,7 @@ def test_a_site_that_moved_host_is_still_one_site(tmp_path):
     threading.Thread(target=old.serve_forever, daemon=True).start()
     out = tmp_path / "r.json"
     proc = subprocess.run([sys.executable, "-m", "crawler.cmdline", "check", f"http://127.0.0.1:{old.server_address[1]}/",
-                           "--json", str(out), "--as-of", "2025-03-20"], cwd=ROOT,
+                           "--json", str(out), "--as-of", "2025-03-20", "--rules", "2568"], cwd=ROOT,
                           env={**ENV, "OIT_ALLOW_NETWORKS": "127.0.0.0/8"}, capture_output=True, text=True, timeout=120)
     old.shutdown()
     new.shutdown()

@@ -314,7 +314,8 @@ class OitSpider(scrapy.Spider):
 
     def _needs_browser(self, st: SiteState, page: Page, reading: Reading, body: bytes) -> bool:
         important = reading.index or any(c.url == page.url for c in reading.candidates)
-        if not render.needs_browser(page, body, important):
+        lists = not reading.index or any(not c.menu and c.url != page.url for c in reading.candidates)
+        if not render.needs_browser(page, body, important, lists):
             return False
         if not self.browser:
             self._unrendered(st)

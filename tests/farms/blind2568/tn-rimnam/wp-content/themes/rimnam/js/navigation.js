@@ -1,0 +1,2 @@
+(function(){var b=document.querySelector('.menu-toggle'),m=document.getElementById('primary-menu');
+if(!b||!m)return;b.addEventListener('click',function(){m.classList.toggle('toggled');b.setAttribute('aria-expanded',m.classList.contains('toggled'));});})();
