@@ -5,11 +5,13 @@ OUT ?= out
 
 .PHONY: install system demo eval test
 
-# Debian packages: Chromium (JavaScript pages, report screenshots), Thai fonts, Thai OCR (--ocr).
+# Debian packages: Chromium (JavaScript pages, report screenshots), Thai fonts, Thai OCR (--ocr),
+# PostgreSQL (a shared history; the tests start their own server on 127.0.0.1).
 system:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi garuda && \
-	  tesseract --list-langs 2>/dev/null | grep -qx tha || \
-	  (apt-get update -qq && apt-get install -y -qq chromium fonts-thai-tlwg tesseract-ocr tesseract-ocr-tha >/dev/null)
+	  tesseract --list-langs 2>/dev/null | grep -qx tha && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-thai-tlwg tesseract-ocr tesseract-ocr-tha \
+	    postgresql >/dev/null)
 
 install: system
 	$(PYTHON) -m pip install -q -e '.[test,notify]'

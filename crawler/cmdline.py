@@ -348,7 +348,8 @@ def parser() -> argparse.ArgumentParser:
 
     def history(p, crawl: bool):
         p.add_argument("--db", default=os.environ.get("OIT_DB", "oit-history.sqlite"),
-                       help="the history database (default: oit-history.sqlite, or $OIT_DB)")
+                       help="the history: an SQLite file (default: oit-history.sqlite, or $OIT_DB) "
+                       "or a postgresql://user:password@host/db URL")
         if crawl:
             p.add_argument("--agencies", metavar="FILE", help="CSV or XLSX: name,url,province,district,type")
             p.add_argument("--rules", metavar="YEAR|FILE", help=_RULES_HELP + " (with --farm: its year)")

@@ -7,7 +7,7 @@ from .sqldata import DataStore
 
 
 class StorePipeline:
-    """Writes results to the SQLite history of run OIT_RUN_ID in OIT_DB (off when unset)."""
+    """Writes results to the history (a file or a postgresql:// URL) of run OIT_RUN_ID in OIT_DB (off when unset)."""
 
     def __init__(self, path: str, run_id: int):
         self.path, self.run_id = path, run_id

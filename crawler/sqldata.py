@@ -1,222 +1,268 @@
-"""The history: one SQLite data file with runs, agencies, item results, evidence and failures.
+"""The history: runs, agencies, item results, evidence and failures, through SQLAlchemy Core.
 
-WAL mode; a versioned schema migrated forward on open. Each agency's result is written in one
-transaction, and a run is marked complete only at its end, so a run killed half-way shows
-nothing half-written: reports read complete runs only, and the run can be resumed.
-Plain SQL types only, so the same schema can live in a server database later.
+One SQLite data file by default (WAL mode), or a shared PostgreSQL database (`--db
+postgresql://...`). The schema is Alembic's migration chain (crawler/migrations), applied on
+open; files of the first versions (a `meta` table) are upgraded in place. Each agency's result
+is written in one transaction, and a run is marked complete only at its end, so a run killed
+half-way shows nothing half-written: reports read complete runs only, and the run can be resumed.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections import Counter
 from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, func, select
 
 from .models import (Agency, AgencyResult, CheckResult, Evidence, Failure, ItemResult, Run, RulesInfo,
                      SiteInfo, Status)
 
-SCHEMA_VERSION = 3
-MIGRATIONS = {
-    1: """
-    CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL,
-        province TEXT, district TEXT, type TEXT, extra TEXT);
-    CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT,
-        status TEXT NOT NULL, rules_year INTEGER NOT NULL, as_of TEXT NOT NULL, source TEXT);
-    CREATE TABLE run_agencies (run_id INTEGER NOT NULL REFERENCES runs(id), agency_id TEXT NOT NULL
-        REFERENCES agencies(id), name TEXT NOT NULL, url TEXT NOT NULL, province TEXT, district TEXT,
-        type TEXT, extra TEXT, PRIMARY KEY (run_id, agency_id));
-    CREATE TABLE site_results (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, url TEXT NOT NULL,
-        status TEXT NOT NULL, pages_fetched INTEGER NOT NULL, error TEXT, score REAL NOT NULL,
-        band TEXT NOT NULL, as_of TEXT NOT NULL, rules_items INTEGER NOT NULL, finished TEXT NOT NULL,
-        PRIMARY KEY (run_id, agency_id),
-        FOREIGN KEY (run_id, agency_id) REFERENCES run_agencies(run_id, agency_id));
-    CREATE TABLE item_results (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, code TEXT NOT NULL,
-        position INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,
-        years_seen TEXT, years_needed TEXT, hint TEXT, PRIMARY KEY (run_id, agency_id, code));
-    CREATE TABLE evidence (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, code TEXT NOT NULL,
-        position INTEGER NOT NULL, url TEXT NOT NULL, text TEXT, years TEXT,
-        PRIMARY KEY (run_id, agency_id, code, position));
-    CREATE TABLE failures (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, url TEXT NOT NULL,
-        error TEXT NOT NULL, http_status INTEGER);
-    CREATE INDEX failures_run ON failures (run_id, agency_id);
-    """,
-    2: "ALTER TABLE site_results ADD COLUMN pages_rendered INTEGER NOT NULL DEFAULT 0",
-    3: """
-    ALTER TABLE site_results ADD COLUMN rules_provisional INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE item_results ADD COLUMN previous TEXT
-    """,
-}
-_RESULT_TABLES = ("site_results", "item_results", "evidence", "failures")
+MIGRATIONS = Path(__file__).with_name("migrations")
+_LEGACY = {1: "0001", 2: "0002", 3: "0003"}  # meta.schema_version of the first files -> revision
+
+# the tables as the migration chain leaves them (plain types: the same in SQLite and PostgreSQL)
+_meta = sa.MetaData()
+_T, _I, _F = sa.Text, sa.Integer, sa.Float
+agencies = sa.Table("agencies", _meta, sa.Column("id", _T, primary_key=True), sa.Column("name", _T),
+                    sa.Column("url", _T), sa.Column("province", _T), sa.Column("district", _T),
+                    sa.Column("type", _T), sa.Column("extra", _T))
+runs = sa.Table("runs", _meta, sa.Column("id", _I, primary_key=True), sa.Column("started", _T),
+                sa.Column("finished", _T), sa.Column("status", _T), sa.Column("rules_year", _I),
+                sa.Column("as_of", _T), sa.Column("source", _T))
+run_agencies = sa.Table("run_agencies", _meta, sa.Column("run_id", _I, primary_key=True),
+                        sa.Column("agency_id", _T, primary_key=True), sa.Column("name", _T), sa.Column("url", _T),
+                        sa.Column("province", _T), sa.Column("district", _T), sa.Column("type", _T),
+                        sa.Column("extra", _T), sa.Column("position", _I))
+site_results = sa.Table("site_results", _meta, sa.Column("run_id", _I, primary_key=True),
+                        sa.Column("agency_id", _T, primary_key=True), sa.Column("url", _T), sa.Column("status", _T),
+                        sa.Column("pages_fetched", _I), sa.Column("error", _T), sa.Column("score", _F),
+                        sa.Column("band", _T), sa.Column("as_of", _T), sa.Column("rules_items", _I),
+                        sa.Column("finished", _T), sa.Column("pages_rendered", _I),
+                        sa.Column("rules_provisional", _I))
+item_results = sa.Table("item_results", _meta, sa.Column("run_id", _I, primary_key=True),
+                        sa.Column("agency_id", _T, primary_key=True), sa.Column("code", _T, primary_key=True),
+                        sa.Column("position", _I), sa.Column("name", _T), sa.Column("status", _T),
+                        sa.Column("reason", _T), sa.Column("years_seen", _T), sa.Column("years_needed", _T),
+                        sa.Column("hint", _T), sa.Column("previous", _T))
+evidence = sa.Table("evidence", _meta, sa.Column("run_id", _I, primary_key=True),
+                    sa.Column("agency_id", _T, primary_key=True), sa.Column("code", _T, primary_key=True),
+                    sa.Column("position", _I, primary_key=True), sa.Column("url", _T), sa.Column("text", _T),
+                    sa.Column("years", _T))
+failures = sa.Table("failures", _meta, sa.Column("run_id", _I), sa.Column("agency_id", _T), sa.Column("url", _T),
+                    sa.Column("error", _T), sa.Column("http_status", _I), sa.Column("position", _I))
+_RESULT_TABLES = (site_results, item_results, evidence, failures)
+
+
+def engine_for(db: str | Path) -> sa.Engine:
+    """An engine for a history: a file path (SQLite) or a postgresql:// URL."""
+    text = str(db)
+    if text.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        url = sa.make_url(text).set(drivername="postgresql+psycopg")
+        return sa.create_engine(url, pool_pre_ping=True)
+    path = Path(text)
+    path.parent.mkdir(parents=True, exist_ok=True)  # a fresh machine has no out/ yet
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi, _):
+        dbapi.isolation_level = None  # the transactions are ours: BEGIN IMMEDIATE below
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+            dbapi.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # take the write lock at once: a reader never upgrades into a deadlock
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 class DataStore:
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)  # a fresh machine has no out/ yet
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+    def __init__(self, db: str | Path):
+        self.path = str(db)  # what --db said: shown in messages, handed to crawl processes
+        self.engine = engine_for(db)
         self._migrate()
 
     def close(self) -> None:
-        self.db.close()
+        self.engine.dispose()
 
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        version = int(row[0]) if row else 0
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path}: written by a newer oit (schema {version}); upgrade oit")
-        for v in range(version + 1, SCHEMA_VERSION + 1):
-            with self._tx():
-                # another process may have migrated while this one waited for the lock
-                row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-                if row and int(row[0]) >= v:
-                    continue
-                # one statement at a time: executescript() would commit half a migration
-                for statement in filter(str.strip, MIGRATIONS[v].split(";")):
-                    self.db.execute(statement)
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(v),))
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # one process migrates, the others wait and see head
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(20250320)"))
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current is None and sa.inspect(conn).has_table("meta"):  # a file of the first versions
+                version = int(conn.execute(sa.text("SELECT value FROM meta WHERE key='schema_version'")).scalar())
+                if version not in _LEGACY:
+                    raise RuntimeError(f"{self.path}: written by a newer oit (schema {version}); upgrade oit")
+                config.attributes["connection"] = conn
+                command.stamp(config, _LEGACY[version])
+                current = _LEGACY[version]
+            if current is not None and current != head:
+                try:
+                    ScriptDirectory.from_config(config).get_revision(current)
+                except Exception:  # alembic: an unknown revision id
+                    raise RuntimeError(f"{self.path}: written by a newer oit (schema {current}); upgrade oit")
+            if current != head:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
 
-    def _tx(self):
-        return _Transaction(self.db)
+    def revision(self) -> str | None:
+        """The schema revision of the history (Alembic's)."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
 
     # ------------------------------------------------------------ writing a run
 
-    def start_run(self, rules_year: int, as_of: dt.date, agencies: list[Agency], source: str = "") -> Run:
-        now = _now()
-        with self._tx():
-            cur = self.db.execute("INSERT INTO runs (started, status, rules_year, as_of, source) "
-                                  "VALUES (?, 'running', ?, ?, ?)", (now, rules_year, as_of.isoformat(), source))
-            run_id = cur.lastrowid
-            for a in agencies:
-                extra = json.dumps(a.extra, ensure_ascii=False)
-                self.db.execute("INSERT INTO agencies VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-                                "SET name=excluded.name, url=excluded.url, province=excluded.province, "
-                                "district=excluded.district, type=excluded.type, extra=excluded.extra",
-                                (a.id, a.name, a.url, a.province, a.district, a.type, extra))
-                self.db.execute("INSERT INTO run_agencies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                (run_id, a.id, a.name, a.url, a.province, a.district, a.type, extra))
+    def start_run(self, rules_year: int, as_of: dt.date, agency_list: list[Agency], source: str = "") -> Run:
+        with self.engine.begin() as conn:
+            run_id = conn.execute(runs.insert().values(started=_now(), status="running", rules_year=rules_year,
+                                                       as_of=as_of.isoformat(), source=source)
+                                  .returning(runs.c.id)).scalar_one()
+            rows = [dict(id=a.id, name=a.name, url=a.url, province=a.province, district=a.district, type=a.type,
+                         extra=json.dumps(a.extra, ensure_ascii=False)) for a in agency_list]
+            if rows:
+                upsert = _insert(conn)(agencies)
+                conn.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={
+                    c: upsert.excluded[c] for c in ("name", "url", "province", "district", "type", "extra")}), rows)
+                conn.execute(run_agencies.insert(), [
+                    {"run_id": run_id, "agency_id": r["id"], "position": n,
+                     **{k: v for k, v in r.items() if k != "id"}} for n, r in enumerate(rows)])
         return self.run(run_id)
 
     def record(self, run_id: int, agency_id: str, result: CheckResult) -> None:
         """Store one agency's result, all or nothing (a rerun of the agency replaces it)."""
-        with self._tx():
+        with self.engine.begin() as conn:
             for table in _RESULT_TABLES:
-                self.db.execute(f"DELETE FROM {table} WHERE run_id=? AND agency_id=?", (run_id, agency_id))
+                conn.execute(table.delete().where(table.c.run_id == run_id, table.c.agency_id == agency_id))
+            key = {"run_id": run_id, "agency_id": agency_id}
             s = result.site
-            self.db.execute("INSERT INTO site_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (run_id, agency_id, s.url, s.status, s.pages_fetched, s.error, result.score,
-                             result.band, result.as_of.isoformat(), result.rules.items, _now(), s.pages_rendered,
-                             int(result.rules.provisional)))
-            for pos, item in enumerate(result.items):
-                self.db.execute("INSERT INTO item_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                (run_id, agency_id, item.code, pos, item.name, item.status.value, item.reason,
-                                 json.dumps(item.years_seen), json.dumps(item.years_needed), item.hint,
-                                 json.dumps(item.previous)))
-                for epos, ev in enumerate(item.evidence):
-                    self.db.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                    (run_id, agency_id, item.code, epos, ev.url, ev.text, json.dumps(ev.years)))
-            self.db.executemany("INSERT INTO failures VALUES (?, ?, ?, ?, ?)",
-                                [(run_id, agency_id, f.url, f.error, f.http_status) for f in result.failures])
+            conn.execute(site_results.insert().values(
+                **key, url=s.url, status=s.status, pages_fetched=s.pages_fetched, error=s.error, score=result.score,
+                band=result.band, as_of=result.as_of.isoformat(), rules_items=result.rules.items, finished=_now(),
+                pages_rendered=s.pages_rendered, rules_provisional=int(result.rules.provisional)))
+            conn.execute(item_results.insert(), [
+                {**key, "code": i.code, "position": n, "name": i.name, "status": i.status.value, "reason": i.reason,
+                 "years_seen": json.dumps(i.years_seen), "years_needed": json.dumps(i.years_needed), "hint": i.hint,
+                 "previous": json.dumps(i.previous)} for n, i in enumerate(result.items)])
+            found = [{**key, "code": i.code, "position": n, "url": e.url, "text": e.text, "years": json.dumps(e.years)}
+                     for i in result.items for n, e in enumerate(i.evidence)]
+            if found:
+                conn.execute(evidence.insert(), found)
+            if result.failures:
+                conn.execute(failures.insert(), [{**key, "url": f.url, "error": f.error, "http_status": f.http_status,
+                                                  "position": n} for n, f in enumerate(result.failures)])
 
     def finish_run(self, run_id: int) -> Run:
-        with self._tx():
-            self.db.execute("UPDATE runs SET status='complete', finished=? WHERE id=?", (_now(), run_id))
+        with self.engine.begin() as conn:
+            conn.execute(runs.update().where(runs.c.id == run_id).values(status="complete", finished=_now()))
         return self.run(run_id)
 
     # ------------------------------------------------------------ reading
 
+    def _rows(self, query) -> list[sa.RowMapping]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).mappings())
+
     def run(self, run_id: int) -> Run:
-        row = self.db.execute("SELECT r.*, (SELECT COUNT(*) FROM run_agencies WHERE run_id=r.id) AS n "
-                              "FROM runs r WHERE id=?", (run_id,)).fetchone()
-        if row is None:
+        n = select(func.count()).where(run_agencies.c.run_id == runs.c.id).scalar_subquery()
+        rows = self._rows(select(runs, n.label("n")).where(runs.c.id == run_id))
+        if not rows:
             raise LookupError(f"no run {run_id} in {self.path}")
-        return Run(id=row["id"], started=row["started"], finished=row["finished"], status=row["status"],
-                   rules_year=row["rules_year"], as_of=row["as_of"], agencies=row["n"])
+        r = rows[0]
+        return Run(id=r["id"], started=r["started"], finished=r["finished"], status=r["status"],
+                   rules_year=r["rules_year"], as_of=r["as_of"], agencies=r["n"])
 
     def runs(self, complete: bool = True) -> list[Run]:
-        where = "WHERE status='complete'" if complete else ""
-        return [self.run(r[0]) for r in self.db.execute(f"SELECT id FROM runs {where} ORDER BY id")]
+        query = select(runs.c.id).order_by(runs.c.id)
+        if complete:
+            query = query.where(runs.c.status == "complete")
+        return [self.run(r["id"]) for r in self._rows(query)]
 
     def unfinished_run(self) -> Run | None:
         """The newest run that was stopped before its end, if it is the newest run of all."""
-        row = self.db.execute("SELECT id, status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        return self.run(row["id"]) if row and row["status"] == "running" else None
+        rows = self._rows(select(runs.c.id, runs.c.status).order_by(runs.c.id.desc()).limit(1))
+        return self.run(rows[0]["id"]) if rows and rows[0]["status"] == "running" else None
 
     def run_agencies(self, run_id: int) -> list[Agency]:
-        return [_agency(r) for r in self.db.execute(
-            "SELECT * FROM run_agencies WHERE run_id=? ORDER BY rowid", (run_id,))]
+        return [_agency(r) for r in self._rows(select(run_agencies).where(run_agencies.c.run_id == run_id)
+                                               .order_by(run_agencies.c.position))]
 
     def done(self, run_id: int) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT agency_id FROM site_results WHERE run_id=?", (run_id,))}
+        return {r["agency_id"] for r in self._rows(select(site_results.c.agency_id)
+                                                   .where(site_results.c.run_id == run_id))}
 
     def tally(self, run_id: int) -> tuple[list[tuple[float, str]], Counter]:
         """Each site's (score, status) and the item status counts of a run: a summary of thousands
         of agencies without loading their results."""
-        sites = [(r[0], r[1]) for r in self.db.execute("SELECT score, status FROM site_results WHERE run_id=?",
-                                                        (run_id,))]
-        counts = Counter({Status(r[0]): r[1] for r in self.db.execute(
-            "SELECT status, COUNT(*) FROM item_results WHERE run_id=? GROUP BY status", (run_id,))})
+        sites = [(r["score"], r["status"]) for r in self._rows(
+            select(site_results.c.score, site_results.c.status).where(site_results.c.run_id == run_id))]
+        counts = Counter({Status(r["status"]): r["n"] for r in self._rows(
+            select(item_results.c.status, func.count().label("n")).where(item_results.c.run_id == run_id)
+            .group_by(item_results.c.status))})
         return sites, counts
 
     def results(self, run_id: int) -> list[AgencyResult]:
         run = self.run(run_id)
-        failures = self.failures(run_id)
+        failed = self.failures(run_id)
         items: dict[str, list[ItemResult]] = {}
-        evidence: dict[tuple[str, str], list[Evidence]] = {}
-        for r in self.db.execute("SELECT * FROM evidence WHERE run_id=? ORDER BY agency_id, code, position",
-                                 (run_id,)):
-            evidence.setdefault((r["agency_id"], r["code"]), []).append(
+        found: dict[tuple[str, str], list[Evidence]] = {}
+        e = evidence.c
+        for r in self._rows(select(evidence).where(e.run_id == run_id).order_by(e.agency_id, e.code, e.position)):
+            found.setdefault((r["agency_id"], r["code"]), []).append(
                 Evidence(url=r["url"], text=r["text"] or "", years=json.loads(r["years"] or "[]")))
-        for r in self.db.execute("SELECT * FROM item_results WHERE run_id=? ORDER BY agency_id, position",
-                                 (run_id,)):
+        i = item_results.c
+        for r in self._rows(select(item_results).where(i.run_id == run_id).order_by(i.agency_id, i.position)):
             items.setdefault(r["agency_id"], []).append(ItemResult(
                 code=r["code"], name=r["name"], status=Status(r["status"]), reason=r["reason"],
-                evidence=evidence.get((r["agency_id"], r["code"]), []), hint=r["hint"] or "",
+                evidence=found.get((r["agency_id"], r["code"]), []), hint=r["hint"] or "",
                 years_seen=json.loads(r["years_seen"] or "[]"), years_needed=json.loads(r["years_needed"] or "[]"),
                 previous=json.loads(r["previous"] or "[]")))
+        a, s = run_agencies.c, site_results.c
+        query = (select(run_agencies, s.url.label("site_url"), s.status.label("site_status"), s.pages_fetched,
+                        s.pages_rendered, s.error, s.score, s.band, s.as_of.label("site_as_of"), s.rules_items,
+                        s.rules_provisional)
+                 .join(site_results, sa.and_(s.run_id == a.run_id, s.agency_id == a.agency_id))
+                 .where(a.run_id == run_id).order_by(a.position))
         out = []
-        for r in self.db.execute("SELECT a.*, s.url AS site_url, s.status AS site_status, s.pages_fetched, s.pages_rendered, "
-                                 "s.error, s.score, s.band, s.as_of AS site_as_of, s.rules_items, s.rules_provisional "
-                                 "FROM run_agencies a JOIN site_results s USING (run_id, agency_id) "
-                                 "WHERE a.run_id=? ORDER BY a.rowid", (run_id,)):
+        for r in self._rows(query):
             result = CheckResult(
                 site=SiteInfo(id=r["agency_id"], url=r["site_url"], status=r["site_status"],
                               pages_fetched=r["pages_fetched"], pages_rendered=r["pages_rendered"],
                               error=r["error"] or ""),
                 rules=RulesInfo(year=run.rules_year, items=r["rules_items"], provisional=r["rules_provisional"]),
-                as_of=r["site_as_of"],
-                score=r["score"], band=r["band"], items=items.get(r["agency_id"], []),
-                failures=failures.get(r["agency_id"], []))
+                as_of=r["site_as_of"], score=r["score"], band=r["band"], items=items.get(r["agency_id"], []),
+                failures=failed.get(r["agency_id"], []))
             out.append(AgencyResult(agency=_agency(r), result=result))
         return out
 
     def failures(self, run_id: int) -> dict[str, list[Failure]]:
         out: dict[str, list[Failure]] = {}
-        for r in self.db.execute("SELECT * FROM failures WHERE run_id=? ORDER BY rowid", (run_id,)):
+        f = failures.c
+        for r in self._rows(select(failures).where(f.run_id == run_id).order_by(f.agency_id, f.position)):
             out.setdefault(r["agency_id"], []).append(Failure(url=r["url"], error=r["error"],
                                                               http_status=r["http_status"]))
         return out
 
 
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error (autocommit connection otherwise)."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, exc, tb):
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+def _insert(conn):
+    """The dialect's INSERT, which has ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
-def _agency(row: sqlite3.Row) -> Agency:
+def _agency(row) -> Agency:
     return Agency(id=row["agency_id"], name=row["name"], url=row["url"], province=row["province"] or "",
                   district=row["district"] or "", type=row["type"] or "", extra=json.loads(row["extra"] or "{}"))
 

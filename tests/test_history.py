@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from crawler.models import Agency, CheckResult, Evidence, Failure, ItemResult, RulesInfo, SiteInfo, Status
 from crawler.results import run_report
-from crawler.sqldata import SCHEMA_VERSION, DataStore
+from crawler.sqldata import DataStore
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2025, 3, 20)
@@ -37,8 +38,8 @@ def result(a: Agency, statuses: dict[str, Status] | None = None, site: str = "ok
                        failures=[Failure(url=f"{a.url}gone.pdf", error="http-404", http_status=404)])
 
 
-def test_results_read_back_as_written(tmp_path):
-    store = DataStore(tmp_path / "h.sqlite")
+def test_results_read_back_as_written(history_db):
+    store = DataStore(history_db)
     agencies = [agency(1), agency(2)]
     run = store.start_run(2568, AS_OF, agencies)
     written = {a.id: result(a, {"O5": Status.stale}) for a in agencies}
@@ -49,11 +50,12 @@ def test_results_read_back_as_written(tmp_path):
     back = store.results(run.id)
     assert [r.agency for r in back] == agencies
     assert {r.agency.id: r.result for r in back} == written
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if store.engine.dialect.name == "sqlite":
+        assert sqlite3.connect(history_db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_killed_run_is_never_reported_and_can_be_resumed(tmp_path):
-    store = DataStore(tmp_path / "h.sqlite")
+def test_a_killed_run_is_never_reported_and_can_be_resumed(history_db):
+    store = DataStore(history_db)
     first = store.start_run(2568, AS_OF, [agency(1), agency(2)])
     for n in (1, 2):
         store.record(first.id, f"a{n}.go.th", result(agency(n)))
@@ -66,45 +68,90 @@ def test_a_killed_run_is_never_reported_and_can_be_resumed(tmp_path):
     assert store.unfinished_run().id == second.id and store.done(second.id) == {"a1.go.th"}
 
 
-def test_recording_is_all_or_nothing(tmp_path, monkeypatch):
-    store = DataStore(tmp_path / "h.sqlite")
+def test_recording_is_all_or_nothing(history_db):
+    store = DataStore(history_db)
     run = store.start_run(2568, AS_OF, [agency(1)])
     broken = result(agency(1))
     broken.items[10].evidence.append(None)  # fails half-way through the inserts
     with pytest.raises(AttributeError):
         store.record(run.id, "a1.go.th", broken)
-    for table in ("site_results", "item_results", "evidence", "failures"):
-        assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+    with store.engine.connect() as conn:
+        for table in ("site_results", "item_results", "evidence", "failures"):
+            assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
 
 
-def test_a_database_of_the_first_schema_is_migrated_and_keeps_its_runs(tmp_path):
-    from crawler.sqldata import MIGRATIONS
+# a history file as the first versions of oit wrote it (schema 1, its version in table meta)
+FIRST_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+INSERT INTO meta VALUES ('schema_version', '1');
+CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL,
+    province TEXT, district TEXT, type TEXT, extra TEXT);
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT,
+    status TEXT NOT NULL, rules_year INTEGER NOT NULL, as_of TEXT NOT NULL, source TEXT);
+CREATE TABLE run_agencies (run_id INTEGER NOT NULL REFERENCES runs(id), agency_id TEXT NOT NULL
+    REFERENCES agencies(id), name TEXT NOT NULL, url TEXT NOT NULL, province TEXT, district TEXT,
+    type TEXT, extra TEXT, PRIMARY KEY (run_id, agency_id));
+CREATE TABLE site_results (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, url TEXT NOT NULL,
+    status TEXT NOT NULL, pages_fetched INTEGER NOT NULL, error TEXT, score REAL NOT NULL,
+    band TEXT NOT NULL, as_of TEXT NOT NULL, rules_items INTEGER NOT NULL, finished TEXT NOT NULL,
+    PRIMARY KEY (run_id, agency_id), FOREIGN KEY (run_id, agency_id) REFERENCES run_agencies(run_id, agency_id));
+CREATE TABLE item_results (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, code TEXT NOT NULL,
+    position INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,
+    years_seen TEXT, years_needed TEXT, hint TEXT, PRIMARY KEY (run_id, agency_id, code));
+CREATE TABLE evidence (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, code TEXT NOT NULL,
+    position INTEGER NOT NULL, url TEXT NOT NULL, text TEXT, years TEXT, PRIMARY KEY (run_id, agency_id, code, position));
+CREATE TABLE failures (run_id INTEGER NOT NULL, agency_id TEXT NOT NULL, url TEXT NOT NULL,
+    error TEXT NOT NULL, http_status INTEGER);
+INSERT INTO runs VALUES (1, '2025-03-20T01:00:00', '2025-03-20T02:00:00', 'complete', 2568, '2025-03-20', NULL);
+INSERT INTO agencies VALUES ('b.go.th', 'อบต.ข', 'https://b.go.th/', 'ขอนแก่น', '', 'อบต.', '{}');
+INSERT INTO agencies VALUES ('a.go.th', 'อบต.ก', 'https://a.go.th/', 'ขอนแก่น', '', 'อบต.', '{}');
+INSERT INTO run_agencies VALUES (1, 'b.go.th', 'อบต.ข', 'https://b.go.th/', 'ขอนแก่น', '', 'อบต.', '{}');
+INSERT INTO run_agencies VALUES (1, 'a.go.th', 'อบต.ก', 'https://a.go.th/', 'ขอนแก่น', '', 'อบต.', '{}');
+INSERT INTO site_results VALUES (1, 'b.go.th', 'https://b.go.th/', 'ok', 9, '', 50, 'F', '2025-03-20', 28, '2025-03-20');
+INSERT INTO site_results VALUES (1, 'a.go.th', 'https://a.go.th/', 'ok', 9, '', 60, 'F', '2025-03-20', 28, '2025-03-20');
+INSERT INTO item_results VALUES (1, 'a.go.th', 'O1', 0, 'โครงสร้าง', 'found', 'พบ', '[]', '[]', '');
+INSERT INTO failures VALUES (1, 'a.go.th', 'https://a.go.th/x.pdf', 'http-404', 404);
+"""
 
+
+def test_a_file_of_the_first_schema_is_upgraded_in_place_and_keeps_its_runs(tmp_path):
     old = sqlite3.connect(tmp_path / "h.sqlite")
-    old.executescript(MIGRATIONS[1] + "; CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
-                      "INSERT INTO meta VALUES ('schema_version', '1');"
-                      "INSERT INTO runs VALUES (1, '2025-03-20T01:00:00', '2025-03-20T02:00:00', 'complete',"
-                      " 2568, '2025-03-20', NULL);")
+    old.executescript(FIRST_SCHEMA)
     old.close()
     store = DataStore(tmp_path / "h.sqlite")
+    assert store.revision() == "0004"
     assert [r.id for r in store.runs()] == [1]
-    columns = {row[1] for row in store.db.execute("PRAGMA table_info(site_results)")}
-    assert "pages_rendered" in columns
-    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
-def test_schema_is_versioned(tmp_path):
-    DataStore(tmp_path / "h.sqlite").close()
+    back = store.results(1)
+    assert [a.agency.id for a in back] == ["b.go.th", "a.go.th"]  # the list's order, as written
+    assert back[1].result.items[0].status is Status.found and back[1].result.failures[0].http_status == 404
     db = sqlite3.connect(tmp_path / "h.sqlite")
-    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
-    db.execute("UPDATE meta SET value='999' WHERE key='schema_version'")
-    db.commit()
+    assert {"pages_rendered", "rules_provisional"} <= {row[1] for row in db.execute("PRAGMA table_info(site_results)")}
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # and the upgraded file takes new runs
+    run = store.start_run(2569, AS_OF, [agency(1)])
+    assert run.id == 2 and [a.id for a in store.run_agencies(run.id)] == ["a1.go.th"]
+
+
+def test_schema_is_versioned_and_a_newer_one_is_refused(history_db):
+    store = DataStore(history_db)
+    assert store.revision() == "0004"
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num='9999'"))
+    store.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        DataStore(history_db)
+
+
+def test_a_file_of_a_newer_first_schema_is_refused(tmp_path):
+    old = sqlite3.connect(tmp_path / "h.sqlite")
+    old.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('schema_version', '7');")
+    old.close()
     with pytest.raises(RuntimeError, match="newer"):
         DataStore(tmp_path / "h.sqlite")
 
 
-def test_changes_between_runs(tmp_path):
-    store = DataStore(tmp_path / "h.sqlite")
+def test_changes_between_runs(history_db):
+    store = DataStore(history_db)
     one = store.start_run(2568, AS_OF, [agency(1), agency(2), agency(3)])
     store.record(one.id, "a1.go.th", result(agency(1), {"O3": Status.missing}))
     store.record(one.id, "a2.go.th", result(agency(2)))
@@ -155,13 +202,13 @@ def test_sigkill_mid_write_leaves_a_sound_database(tmp_path):
     watcher.close()
     proc.wait()
     store = DataStore(path)
-    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     run = store.unfinished_run()
     done = store.done(run.id)
     assert 0 < len(done) < 2000
     # every agency that has a site result has all its 28 items: nothing half-written
-    counts = store.db.execute("SELECT agency_id, COUNT(*) FROM item_results WHERE run_id=? GROUP BY agency_id",
-                              (run.id,)).fetchall()
+    counts = sqlite3.connect(path).execute(
+        "SELECT agency_id, COUNT(*) FROM item_results WHERE run_id=? GROUP BY agency_id", (run.id,)).fetchall()
     assert {a for a, _ in counts} == done and {n for _, n in counts} == {28}
     assert store.runs() == []
 
@@ -182,7 +229,7 @@ def agency_result(n, statuses, site="ok"):
     return AgencyResult(agency=agency(n), result=result(agency(n), statuses, site))
 
 
-def test_runs_of_two_rule_years_compare_item_by_item(tmp_path):
+def test_runs_of_two_rule_years_compare_item_by_item(history_db, tmp_path):
     """A 2568 run then a 2569 run: the changes page compares each 2569 item with what it was in
     2568 (renumbered O12 -> O11; the merged No Gift item O20 passed only if both O21 and O22 did)."""
     from reports import site
@@ -198,7 +245,7 @@ def test_runs_of_two_rule_years_compare_item_by_item(tmp_path):
                            rules=RulesInfo(year=year, items=len(items)), as_of=AS_OF, score=50, band="F",
                            items=items)
 
-    store = DataStore(tmp_path / "h.sqlite")
+    store = DataStore(history_db)
     one = store.start_run(2568, AS_OF, [agency(1)])
     store.record(one.id, "a1.go.th", year_result(2568, {"O22": Status.missing}))
     store.finish_run(one.id)

@@ -89,10 +89,11 @@ def test_exports_read_back_with_thai(province):
     assert len(values) == 100 and set(values) == names
 
 
-def test_a_later_night_shows_exactly_what_changed(tmp_path, browser):
+def test_a_later_night_shows_exactly_what_changed(tmp_path, browser, history_db):
+    """Two nights into one history: an SQLite file, or a shared PostgreSQL database (--db URL)."""
     base = generate(tmp_path / "base", 30, seed=5)
     later = generate(tmp_path / "later", 30, seed=5, changed=True)
-    db, out = tmp_path / "h.sqlite", tmp_path / "report"
+    db, out = history_db, tmp_path / "report"
     oit("crawl", "--farm", base, "--agencies", base / "agencies.csv", "--db", db)
     oit("nightly", "--farm", later, "--agencies", later / "agencies.csv", "--db", db, "--out", out)
     expected = json.loads((later / "changes.json").read_text(encoding="utf-8"))
