@@ -3,6 +3,7 @@ shows, which ITA/OIT index it is filed under, and which links are worth fetching
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlparse
@@ -118,7 +119,7 @@ class Matcher:
                           for item in rules.items if item.match.mentions]
         self._url_words = [(item.code, _word(w)) for item in rules.items for w in item.match.url_words]
         self._index_url_words = [_word(w) for w in rules.index_url_words]
-        self._numbers = {int(n): item.code for item in rules.items if (n := item.code.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))}
+        self._numbers = {int(n[0]): item.code for item in rules.items if (n := re.search(r"\d+$", item.code))}
         labels = "|".join(sorted(map(re.escape, map(normalize, rules.item_labels)), key=len, reverse=True))
         # "O13", "OIT 13", "O.13", "ข้อ 13": a word of its own, then one or two digits (not "9.1")
         self._label = re.compile(rf"(?<![a-z0-9\u0e01-\u0e4f])(?:{labels})\s*[.:-]?\s*(\d{{1,2}})(?![0-9])(?![.,]\d)") \
@@ -284,16 +285,15 @@ def _numbered(rows: list[_Row], m: Matcher) -> set[tuple[int, ...]]:
     year's codes: filed under this year or under none, with no more than a stray number this year
     does not have, and where rows also name an item, mostly the item of their number (an older
     list numbered its 43 items otherwise, and a list of no year may be one)."""
-    stats: dict[tuple[int, ...], list[int]] = {}
+    stats: dict[tuple[int, ...], Counter] = {}
     for row in rows:
-        if row.number is None:
-            continue
-        named, alike, foreign = stats.setdefault(row.filed, [0, 0, 0])
-        code = m.code(row.number)
-        stats[row.filed] = [named + bool(code and row.named), alike + bool(row.named and row.named.code == code),
-                            foreign + (code is None)]
-    return {filed for filed, (named, alike, foreign) in stats.items()
-            if set(filed) <= {m.rules.year} and foreign < 2 and (named < 3 or 2 * alike >= named)}
+        if row.number is not None:
+            code, c = m.code(row.number), stats.setdefault(row.filed, Counter())
+            c["named"] += bool(code and row.named)
+            c["alike"] += bool(row.named and row.named.code == code)
+            c["foreign"] += code is None
+    return {filed for filed, c in stats.items() if set(filed) <= {m.rules.year} and c["foreign"] < 2
+            and (c["named"] < 3 or 2 * c["alike"] >= c["named"])}
 
 
 def _named(link: Link, listed: bool, m: Matcher) -> Candidate | None:

@@ -46,8 +46,6 @@ def fiscal_year_start(year: int) -> dt.date:
     return dt.date(year - _BE - 1, 10, 1)
 
 
-
-
 @dataclass(frozen=True)
 class YearMention:
     kind: str  # "fiscal" | "range" | "period" | "year"

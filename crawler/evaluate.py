@@ -35,7 +35,7 @@ def in_period(sp: list[YearSpan], freshness: Freshness, year: int) -> bool:
 
 def renumbered(rule: ItemRule) -> list[str]:
     """The item's code(s) in the previous year when they are not its own: "(2568: O12)" in reports."""
-    return rule.previous if rule.previous and rule.previous != [rule.code] else []
+    return [] if rule.before == [rule.code] else rule.before
 
 
 def _years_text(years: list[int]) -> str:

@@ -54,6 +54,7 @@ _MAIN = tuple(map(etree.XPath, (
 _CHROME = {"nav", "header", "footer", "aside"}
 _NAVISH = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|footer|header|breadcrumbs?)(?:[\s_-]|$)", re.I)
 _BREADCRUMB = re.compile(r"breadcrumb", re.I)
+_FIELDS = etree.XPath(".//textarea | .//input[not(@type) or @type='text' or @type='email' or @type='tel']")
 _HEADINGISH = re.compile(r"head|title|caption", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
@@ -310,13 +311,13 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
     links: list[Link] = []
     heading = None
     chrome = set()  # menus, header, footer, sidebars (parents come before their children)
-    # the marked content and what holds it are not chrome by a class name ("ita-menu", "page-header")
-    content = {main, *main.iterancestors()} if main is not None else {doc.find(".//body"), doc}
+    # the marked content, what holds it and what it holds are not chrome by a class name
+    # ("page-header-wrap" around it, "ita-menu" in it)
+    holders = {main, *main.iterancestors()} if main is not None else {doc.find(".//body"), doc}
     for el in doc.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag in _CHROME or el.getparent() in chrome or el not in content and (el.get("class") or el.get("id")) \
-                and _NAVISH.search(f"{el.get('class', '')} {el.get('id', '')}") and \
+        if el.tag in _CHROME or el.getparent() in chrome or _navish(el) and el not in holders and \
                 (main is None or main not in el.iterancestors()):
             chrome.add(el)
         if _is_heading(el) and el.tag != "a" and el.find(".//a") is None:
@@ -363,7 +364,10 @@ def _html(url: str, body: bytes, content_type: str) -> dict:
     }
 
 
-_FIELDS = etree.XPath(".//textarea | .//input[not(@type) or @type='text' or @type='email' or @type='tel']")
+def _navish(el) -> bool:
+    """A class or id that names a menu, header, footer, sidebar or breadcrumb."""
+    marks = f"{el.get('class', '')} {el.get('id', '')}".strip()
+    return bool(marks) and bool(_NAVISH.search(marks))
 
 
 def _main(doc):

@@ -62,6 +62,11 @@ class ItemRule(_Strict):
     # history and changes compare it across a change of rule year
     previous: list[str] = []
 
+    @property
+    def before(self) -> list[str]:
+        """Its code(s) in the previous year's pack."""
+        return self.previous or [self.code]
+
 
 class Band(_Strict):
     band: str

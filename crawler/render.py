@@ -94,7 +94,18 @@ def needs_browser(page: Page, body: bytes, important: bool, lists: bool = True) 
         return False
     if not page.links and len(page.text) < 200 or _SHELL.search(body[:200_000]) and len(page.links) < 15:
         return True  # an app shell: the menu and the content arrive with the scripts
-    return bool(_PENDING.search(body[:500_000])) or important and (not lists and _holder(body) or _clicks_build(body))
+    if _PENDING.search(body[:500_000]):
+        return True
+    if not important:
+        return False
+    if _DYNAMIC.search(body):  # inline code that fetches or injects: no need to parse
+        return True
+    try:
+        doc = lxml.html.document_fromstring(body, parser=_PARSER)
+    except (ValueError, etree.ParserError):
+        return False
+    # an index listing nothing beside an empty table or list: scripts fill it (from a data file)
+    return not lists and _EMPTY_LIST(doc) or _clicks_build(doc)
 
 
 def built_by_javascript(root: Path) -> bool:
@@ -111,24 +122,10 @@ _EMPTY_LIST = etree.XPath("boolean(//*[self::table or self::tbody or self::ul or
                           "[not(normalize-space())])")
 
 
-def _holder(body: bytes) -> bool:
-    """An empty table or list that scripts fill (the ITA list from a data file)."""
-    try:
-        return _EMPTY_LIST(lxml.html.document_fromstring(body, parser=_PARSER))
-    except (ValueError, etree.ParserError):
-        return False
-
-
-def _clicks_build(body: bytes) -> bool:
-    """Controls whose content is not in the HTML: a switch, click handlers, inline code that
-    fetches or injects, or a toggle whose target pane is empty. Tabs and accordions with their
-    content already in the HTML do not need the browser."""
-    if _DYNAMIC.search(body):
-        return True
-    try:
-        doc = lxml.html.document_fromstring(body, parser=_PARSER)
-    except (ValueError, etree.ParserError):
-        return False
+def _clicks_build(doc) -> bool:
+    """Controls whose content is not in the HTML: a switch, click handlers, or a toggle whose
+    target pane is empty. Tabs and accordions with their content already in the HTML do not need
+    the browser."""
     # a <select> outside a form switches what the page shows (a form's is a field to fill)
     if _FREE_SELECT(doc) or _HANDLED(doc):
         return True

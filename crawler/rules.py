@@ -119,7 +119,7 @@ def lineage(now: int, then: int, rules_dir: Path = RULES_DIR) -> dict[str, list[
         return {}
     back = {item.code: [item.code] for item in load(rules_dir / f"oit-{later}.yaml").items}
     for year in years:  # later -> earlier, one year at a time
-        previous = {item.code: item.previous or [item.code] for item in load(rules_dir / f"oit-{year}.yaml").items}
+        previous = {item.code: item.before for item in load(rules_dir / f"oit-{year}.yaml").items}
         back = {code: [p for c in codes for p in previous.get(c, [])] for code, codes in back.items()}
     if now == later:
         return back

@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import event, func, select
 
 from .models import (Agency, AgencyResult, CheckResult, Evidence, Failure, ItemResult, Run, RulesInfo,
@@ -94,7 +95,8 @@ class DataStore:
     def _migrate(self) -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        head = ScriptDirectory.from_config(config).get_current_head()
+        scripts = ScriptDirectory.from_config(config)
+        head = scripts.get_current_head()
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":  # one process migrates, the others wait and see head
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(20250320)"))
@@ -108,8 +110,8 @@ class DataStore:
                 current = _LEGACY[version]
             if current is not None and current != head:
                 try:
-                    ScriptDirectory.from_config(config).get_revision(current)
-                except Exception:  # alembic: an unknown revision id
+                    scripts.get_revision(current)
+                except CommandError:  # a revision this oit does not have
                     raise RuntimeError(f"{self.path}: written by a newer oit (schema {current}); upgrade oit")
             if current != head:
                 config.attributes["connection"] = conn
