@@ -14,6 +14,11 @@ Every site gets an address of its own in 127.0.0.0/8 (127.1.0.1, 127.1.0.2, ...)
 sites they are different hosts, so Scrapy's per-host download slots (robots.txt fetches, politeness)
 are per site, as they are on the Internet. Crawl with OIT_ALLOW_NETWORKS=127.0.0.0/8.
 
+`--latency SECONDS` makes it answer like servers on the Internet, not on loopback: each answer
+waits a log-normal time of that median (sigma 0.5, so most within 0.45-2.2x), one in 20 waits
+5-20 s (the slow tail of an overloaded server), and one in 100 is never answered (the crawler's
+DOWNLOAD_TIMEOUT ends it). Draws come from a seeded generator: runs are comparable.
+
 Used from Python, `served(farm, ids)` starts it as a subprocess and yields {site id: base URL}.
 """
 from __future__ import annotations
@@ -24,6 +29,7 @@ import contextlib
 import json
 import mimetypes
 import os
+import random
 import resource
 import signal
 import subprocess
@@ -38,6 +44,7 @@ NETWORK = "127.0.0.0/8"  # what the crawler must be allowed to fetch
 # busy crawler seldom reuses a connection the server is closing, short enough that thousands of
 # sites do not each keep a pooled connection open (file descriptors on both sides).
 IDLE_SECONDS = 60
+SLOW, HANG = 0.05, 0.01  # with --latency: shares of answers in the slow tail and never sent
 TYPES = {".html": "text/html", ".htm": "text/html",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -91,11 +98,26 @@ _REASONS = {200: "OK", 301: "Moved Permanently", 400: "Bad Request", 404: "Not F
             501: "Not Implemented"}
 
 
+class Latency:
+    """How long each answer waits (see the module's docstring); None: not at all."""
+
+    def __init__(self, median: float, seed: int = 1):
+        self.median, self.random = median, random.Random(seed)
+
+    def draw(self) -> float | None:
+        r = self.random.random()
+        if r < HANG:
+            return None
+        if r < HANG + SLOW:
+            return self.random.uniform(5, 20)
+        return self.median * self.random.lognormvariate(0, 0.5)
+
+
 class Http(asyncio.Protocol):
     """HTTP/1.1 with keep-alive; requests are read whole (a crawler sends no bodies)."""
 
-    def __init__(self, root: str, files: Files):
-        self.root, self.files = root, files
+    def __init__(self, root: str, files: Files, latency: Latency | None = None):
+        self.root, self.files, self.latency = root, files, latency
         self.buffer = b""
         self.transport = None
         self.idle = None
@@ -135,6 +157,16 @@ class Http(asyncio.Protocol):
                 return
 
     def _send(self, status, headers, body, head_only: bool, close: bool):
+        if self.latency is not None:
+            wait = self.latency.draw()
+            if wait is not None:  # (never answered: the client times out)
+                asyncio.get_running_loop().call_later(wait, self._write, status, headers, body, head_only, close)
+            return
+        self._write(status, headers, body, head_only, close)
+
+    def _write(self, status, headers, body, head_only: bool, close: bool):
+        if self.transport.is_closing():
+            return
         lines = [f"HTTP/1.1 {status} {_REASONS[status]}", f"Content-Length: {len(body)}",
                  f"Connection: {'close' if close else 'keep-alive'}", *(f"{k}: {v}" for k, v in headers)]
         self.transport.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
@@ -160,15 +192,16 @@ def site_ids(farm: Path, limit: int | None = None) -> list[str]:
     return ids[:limit] if limit else ids
 
 
-async def _serve(farm: Path, ids: list[str], ready: Path | None) -> None:
+async def _serve(farm: Path, ids: list[str], ready: Path | None, latency: float = 0) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # one listening socket per site
     loop = asyncio.get_running_loop()
     files = Files()
+    delays = Latency(latency) if latency else None
     bases = {}
     for i, sid in enumerate(ids):
         root = os.path.realpath(farm / sid)
-        server = await loop.create_server(lambda root=root: Http(root, files), address(i), 0, backlog=64)
+        server = await loop.create_server(lambda root=root: Http(root, files, delays), address(i), 0, backlog=64)
         host, port = server.sockets[0].getsockname()[:2]
         bases[sid] = f"http://{host}:{port}/"
     stop = asyncio.Event()
@@ -185,14 +218,14 @@ async def _serve(farm: Path, ids: list[str], ready: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def served(farm: Path, ids: list[str]):
+def served(farm: Path, ids: list[str], latency: float = 0):
     """Run the server in its own process while the block runs; yield {site id: base URL}."""
     with tempfile.TemporaryDirectory() as tmp:
         ready = Path(tmp) / "bases.json"
         ids_file = Path(tmp) / "ids.json"
         ids_file.write_text(json.dumps(ids))
         proc = subprocess.Popen([sys.executable, __file__, str(farm), "--ids", str(ids_file),
-                                 "--ready", str(ready)])
+                                 "--ready", str(ready), "--latency", str(latency)])
         try:
             while not ready.exists():
                 if proc.poll() is not None:
@@ -210,9 +243,11 @@ def main(argv=None) -> int:
     p.add_argument("--sites", type=int, help="serve only the first N sites")
     p.add_argument("--ids", type=Path, help="JSON list of the site ids to serve")
     p.add_argument("--ready", type=Path, help="write {site id: URL} here once listening (else stdout)")
+    p.add_argument("--latency", type=float, default=0, metavar="SECONDS",
+                   help="median wait before each answer, with a slow tail and some never answered")
     args = p.parse_args(argv)
     ids = json.loads(args.ids.read_text()) if args.ids else site_ids(args.farm, args.sites)
-    asyncio.run(_serve(args.farm, ids, args.ready))
+    asyncio.run(_serve(args.farm, ids, args.ready, args.latency))
     return 0
 
 

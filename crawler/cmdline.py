@@ -33,6 +33,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
+    return n
+
+
 def _url(text: str) -> str:
     url = normalize_url(text)
     if url is None:
@@ -62,19 +72,23 @@ class _Progress:
         return grid
 
 
-def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool, no_robots=(), keep=True):
-    from .runner import run
-
-    overrides = {"LOG_LEVEL": "INFO" if verbose else "ERROR", **overrides}
+def _warn_browser(overrides: dict) -> None:
     if not browser_path(overrides.get("OIT_BROWSER") or os.environ.get("OIT_BROWSER")):
         print("oit: warning: no Chromium found (apt install chromium, or set OIT_BROWSER): pages built "
               "by JavaScript are read without it and their items may be 'unverified'", file=sys.stderr)
+
+
+def _crawl(sites, rules, as_of, overrides, console: Console, verbose: bool):
+    """Crawl in this process and return the results (one site, or a farm to score)."""
+    from .runner import run
+
+    overrides = {"LOG_LEVEL": "INFO" if verbose else "ERROR", **overrides}
+    _warn_browser(overrides)
     if not console.is_terminal or verbose:
-        return run(sites, rules, as_of, overrides, no_robots=no_robots, keep=keep)
+        return run(sites, rules, as_of, overrides)
     progress = _Progress()
     with Live(progress, console=console, refresh_per_second=4, transient=True):
-        return run(sites, rules, as_of, overrides, no_robots=no_robots, keep=keep,
-                   on_start=lambda spider: setattr(progress, "spider", spider))
+        return run(sites, rules, as_of, overrides, on_start=lambda spider: setattr(progress, "spider", spider))
 
 
 def _ocr(args) -> dict:
@@ -158,11 +172,40 @@ def _store(args):
     return DataStore(args.db)
 
 
+class _RunProgress:
+    """Live progress of a run crawled by other processes: what the history holds."""
+
+    def __init__(self, total: int, where: str):
+        self.total, self.where, self.done, self.running = total, where, 0, 0
+
+    def tick(self, done: int, running: int) -> None:
+        self.done, self.running = done, running
+
+    def __rich__(self) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_row(f"[bold]กำลังตรวจ[/] {self.done}/{self.total} หน่วยงาน", f"{self.where} ทำงานอยู่ {self.running}")
+        return grid
+
+
+def _sender(args):
+    """Where the batches go: Celery workers (--queue), else a crawl process per core here."""
+    from . import dispatch
+
+    if args.queue:
+        from . import tasks
+
+        tasks.configure(args.queue)  # an unreachable queue fails before a run is started
+        return tasks.Queue(), "ชุดงาน (worker)"
+    return dispatch.Local(), "กระบวนการตรวจ"
+
+
 def cmd_crawl(args, console: Console) -> int:
     """Crawl every agency of the list into the history; returns the run id via args.run."""
+    from . import batch, dispatch
     from .agencies import read as read_agencies
 
     store = _store(args)
+    sender, where = _sender(args)
     farm = Path(args.farm) if args.farm else None
     started = time.monotonic()
     with _served(farm) as farm_sites:
@@ -170,9 +213,8 @@ def cmd_crawl(args, console: Console) -> int:
         if args.resume and run is None:
             raise UsageError(f"{args.db}: no unfinished run to resume")
         if run is not None:
-            rules = rules_mod.load(str(run.rules_year))
-            agencies = [a.model_copy(update={"url": farm_sites.get(a.id, a.url)})
-                        for a in store.run_agencies(run.id)]
+            rules = str(run.rules_year)
+            agencies = store.run_agencies(run.id)
             todo = [a for a in agencies if a.id not in store.done(run.id)]
             console.print(f"ต่อรอบที่ {run.id}: เหลือ {len(todo)} จาก {len(agencies)} หน่วยงาน")
         else:
@@ -182,28 +224,73 @@ def cmd_crawl(args, console: Console) -> int:
             from .farm import load_truth
 
             truth = load_truth(farm) if farm else None  # a farm is judged as labelled: its year and date
-            rules = rules_mod.load(args.rules or (truth.rules if truth else None))
+            ruleset = rules_mod.load(args.rules or (truth.rules if truth else None))
+            # what the crawl processes load: the year, or the file wherever they run
+            rules = str(Path(args.rules).resolve()) if args.rules and Path(args.rules).is_file() else str(ruleset.year)
             agencies, problems = read_agencies(args.agencies, farm_sites)
             for line in problems:
                 print(f"oit: warning: {line}", file=sys.stderr)
             if not agencies:
                 raise UsageError(f"{args.agencies}: no agency to crawl")
             as_of = args.as_of or (truth.as_of if truth else None)
-            run = store.start_run(rules.year, as_of_for(rules, as_of), agencies, str(args.agencies))
+            run = store.start_run(ruleset.year, as_of_for(ruleset, as_of), agencies, str(args.agencies))
             todo = agencies
-        overrides = {"OIT_DB": str(store.path), "OIT_RUN_ID": run.id, **(_FARM_SPEED if farm else {}),
-                     **_ocr(args)}
-        _crawl([(a.id, a.url) for a in todo], rules, run.as_of, overrides, console, args.verbose,
-               no_robots=[a.id for a in todo if a.extra.get("robots", "").lower() in ("ignore", "no", "0")],
-               keep=False)  # results go to the history as they come
+        overrides = {"LOG_LEVEL": "INFO" if args.verbose else "ERROR", **(_FARM_SPEED if farm else {}), **_ocr(args)}
+        _warn_browser(overrides)
+        job = {"db": _shared(args.db), "run": run.id, "rules": rules, "overrides": overrides,
+               # a farm is served at new ports each time: where its sites are now (a resumed run)
+               "urls": {a.id: farm_sites[a.id] for a in todo if a.id in farm_sites}}
+        batches = batch.groups(todo, args.batch_size) if args.queue else batch.shares(todo, args.processes)
+        progress = _RunProgress(len(agencies), where)
+        progress.tick(len(agencies) - len(todo), 0)
+
+        def drive():
+            return dispatch.drive(lambda: store.done(run.id), batches, sender, job, args.deadline, progress.tick,
+                                  lambda line: print(f"oit: warning: run {run.id}: {line}", file=sys.stderr))
+
+        if console.is_terminal and not args.verbose:
+            with Live(progress, console=console, refresh_per_second=2, transient=True):
+                given_up = _interruptible(drive)
+        else:
+            given_up = _interruptible(drive)
+    for line in given_up:
+        print(f"oit: error: run {run.id}: {line}", file=sys.stderr)
     left = len(store.run_agencies(run.id)) - len(store.done(run.id))
-    if left:  # stopped (a signal, a shutdown): the run stays unfinished, never reported as whole
+    if left:  # stopped (a signal, a shutdown, batches given up): the run stays unfinished, never reported as whole
+        queue = f" --queue {args.queue}" if args.queue else ""
         raise UsageError(f"run {run.id} stopped with {left} agencies not checked; "
-                         f"finish it with: oit crawl --resume --db {args.db}")
+                         f"finish it with: oit crawl --resume --db {args.db}{queue}")
     run = store.finish_run(run.id)
     _print_summary(store, run, time.monotonic() - started, console)
     args.run = run.id
     store.close()
+    return 0
+
+
+def _shared(db: str) -> str:
+    """--db as the crawl processes must see it: a URL, or the file's absolute path (workers have their own folder)."""
+    return db if "://" in db else str(Path(db).resolve())
+
+
+def _interruptible(fn):
+    """Run fn with SIGTERM (systemd stopping the job) handled like Ctrl-C."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return fn()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def cmd_worker(args, console: Console) -> int:
+    from . import tasks
+
+    _warn_browser({})
+    tasks.work(args.queue, args.concurrency, args.verbose)
     return 0
 
 
@@ -358,6 +445,15 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--ocr", action="store_true", help=_OCR_HELP)
             p.add_argument("--farm", metavar="DIR", help="serve this labelled farm on loopback; list rows "
                            "whose url is a site folder of it are crawled there (demo, tests)")
+            p.add_argument("--processes", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                           help="crawl processes on this machine (default: one per core)")
+            p.add_argument("--queue", metavar="URL", default=os.environ.get("OIT_QUEUE"),
+                           help="send the agencies to `oit worker`s through this Redis (redis://host:6379/0, "
+                           "or $OIT_QUEUE); the history must be one they share")
+            p.add_argument("--batch-size", type=_positive, default=200, metavar="N",
+                           help="agencies per batch with --queue (one host's agencies stay together)")
+            p.add_argument("--deadline", type=_positive, default=900, metavar="SECONDS",
+                           help="a running batch that brings no agency in for this long is sent again")
 
     cr = sub.add_parser("crawl", parents=[common], help="crawl every agency of a list into the history")
     history(cr, crawl=True)
@@ -378,6 +474,13 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--out", required=True, metavar="DIR")
     n.add_argument("--notify", metavar="FILE", help="notification settings (YAML, Apprise URLs)")
     n.set_defaults(func=cmd_nightly, run=None)
+
+    w = sub.add_parser("worker", parents=[common], help="run crawl batches sent by `oit crawl --queue`")
+    w.add_argument("--queue", metavar="URL", default=os.environ.get("OIT_QUEUE"), required=not os.environ.get("OIT_QUEUE"),
+                   help="the Redis of the fleet (redis://host:6379/0, or $OIT_QUEUE)")
+    w.add_argument("--concurrency", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                   help="batches at once, each a crawl process (default: one per core)")
+    w.set_defaults(func=cmd_worker)
 
     r = sub.add_parser("rules", parents=[common], help="rule files")
     rsub = r.add_subparsers(dest="rules_command", required=True)

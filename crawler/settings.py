@@ -12,7 +12,8 @@ ROBOTSTXT_OBEY = True
 
 # Politeness: two connections per site at most, at least 0.1 s between requests, and AutoThrottle
 # stretching that to the server's latency (a slow server gets slower requests).
-CONCURRENT_REQUESTS = 32
+# CONCURRENT_REQUESTS only caps the whole: the spider hands Scrapy two requests per open site at most.
+CONCURRENT_REQUESTS = 1024
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.1
 AUTOTHROTTLE_ENABLED = True
@@ -57,7 +58,10 @@ OIT_MAX_DEPTH = 6
 OIT_SITE_SECONDS = 300
 OIT_MAX_QUERY_VARIANTS = 15  # query strings fetched per path (calendar and search traps)
 OIT_PATIENCE = 30  # with only ordinary pages left, pages in a row that find nothing before a site is done
-OIT_OPEN_SITES = 64  # sites crawled at once (with 2 requests each, enough to fill CONCURRENT_REQUESTS)
+# Sites crawled at once: from OIT_OPEN_SITES, more while the process has CPU to spare (slow servers
+# keep few requests busy each), up to OIT_MAX_OPEN_SITES (memory: a site's pages are held until it ends).
+OIT_OPEN_SITES = 64
+OIT_MAX_OPEN_SITES = 512
 # Documents (PDF, XLS(X), DOC(X)) are read in worker processes, off the crawl's own core (0: in a
 # thread of the crawl's process); one that takes longer than this (x4 with OCR) is "unreadable".
 OIT_DOCUMENT_WORKERS = 1

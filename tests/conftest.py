@@ -29,6 +29,12 @@ def postgres_server():
         yield url
 
 
+@pytest.fixture(scope="session")
+def redis_server():
+    with servers.redis() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def history_db(request, tmp_path):
     """A fresh, empty history: an SQLite file, or a database on the PostgreSQL server."""

@@ -1,4 +1,4 @@
-"""Real database servers for the tests, on 127.0.0.1: PostgreSQL from Debian's packages
+"""Real servers for the tests, on 127.0.0.1: PostgreSQL and Redis from Debian's packages
 (`make system`), started in a temporary folder. A missing server fails the tests, it does not
 skip them."""
 from __future__ import annotations
@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -56,3 +57,31 @@ def new_database(server_url: str, name: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@contextlib.contextmanager
+def redis():
+    """A Redis server of its own, nothing saved to disk; yields its URL."""
+    exe = shutil.which("redis-server")
+    if not exe:
+        raise RuntimeError("Redis is not installed (Debian package redis-server): run `make system`")
+    root, port = Path(tempfile.mkdtemp(prefix="oit-redis-")), _free_port()
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(root)], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start (status {proc.poll()})")
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.kill()
+        proc.wait()
+        shutil.rmtree(root, ignore_errors=True)

@@ -4,6 +4,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -134,7 +137,7 @@ def watch(spider):
         most.append(len(spider.sites) - len(spider.waiting))  # opened, not finished, not waiting
     spider.crawler.signals.connect(scheduled, signal=signals.request_scheduled, weak=False)
 results = run({sites!r}, rules.load("2568"), "2025-03-20",
-              {{"OIT_OPEN_SITES": 2, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "ERROR"}},
+              {{"OIT_OPEN_SITES": 2, "OIT_MAX_OPEN_SITES": 2, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "ERROR"}},
               on_start=watch)
 print(json.dumps({{"most": max(most), "sites": {{k: r.site.status for k, r in results.items()}},
                   "scores": {{k: r.score for k, r in results.items()}}}}))
@@ -146,6 +149,53 @@ print(json.dumps({{"most": max(most), "sites": {{k: r.site.status for k, r in re
     assert out["most"] <= 2
     assert out["sites"] == {"a": "ok", "b": "ok", "c": "ok", "d": "ok", "down": "unreachable"}
     assert out["scores"]["a"] == out["scores"]["c"] == 100
+
+
+class _Slow(BaseHTTPRequestHandler):
+    """Every answer after half a second, like a far-away server; any path is a small page."""
+
+    def do_GET(self):
+        time.sleep(0.5)
+        body = b"<html><body><h1>home</h1><a href='about.html'>about</a></body></html>"
+        self.send_response(404 if self.path == "/robots.txt" else 200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_open_sites_grow_while_servers_are_slow():
+    """Sites that spend their time waiting on a slow server leave the process idle: more of them
+    are opened than the starting number, never more than the ceiling."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sites = [(f"s{n}", f"http://127.0.0.1:{server.server_address[1]}/s{n}/") for n in range(240)]
+    script = f"""
+import json
+from crawler import rules
+from crawler.runner import run
+
+seen = []
+def opened(spider):
+    seen.append(spider)
+results = run({sites!r}, rules.load("2568"), "2025-03-20",
+              {{"OIT_OPEN_SITES": 8, "OIT_MAX_OPEN_SITES": 40, "LOG_LEVEL": "ERROR"}}, on_start=opened)
+print(json.dumps({{"most": seen[0].crawler.stats.get_value("oit/open_sites_max"), "sites": len(results)}}))
+"""
+    try:
+        proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=ENV, capture_output=True, text=True,
+                              timeout=300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.splitlines()[-1])
+    assert out["sites"] == 240
+    assert 16 < out["most"] <= 40
 
 
 def test_idle_connections_are_closed_sooner_than_twisted_would():

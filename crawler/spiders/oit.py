@@ -13,9 +13,11 @@ a frontier held back in the spider is what keeps "index pages and item links fir
 A site's crawl ends when every item is found; when only ordinary pages are left and the last
 `OIT_PATIENCE` pages brought no index page and found no further item (the site was looked at:
 what has no evidence is missing); or when its budget is spent (partial: what has no evidence is
-unverified). At most `OIT_OPEN_SITES` sites are open at once, the next opening as one finishes:
+unverified). A bounded number of sites is open at once, the next opening as one finishes:
 memory stays flat with the number of sites, and a site's time budget is not spent waiting behind
-thousands of others.
+thousands of others. The bound adapts to latency: it starts at `OIT_OPEN_SITES`, grows (up to
+`OIT_MAX_OPEN_SITES`) while the process has CPU to spare, which is when servers are slow and
+sites spend their time waiting, and shrinks back when the process is busy or its event loop lags.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from urllib.parse import urlparse
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from twisted.internet import task
 from scrapy_playwright.page import PageMethod
 
 from .. import classify, extract, render, rules as rules_mod
@@ -43,6 +46,8 @@ from ..workers import DocumentWorkers
 _EVAL_EVERY = 8  # pages between checks of "is every item answered?" (evaluate is quadratic in pages)
 _RECYCLE = 100  # pages rendered in one browser context before it is closed (Chromium grows)
 _order = itertools.count()  # ties in the frontier: first seen, first fetched
+_ADAPT_EVERY = 1.0  # seconds between looks at the process's load (the open-sites bound)
+_IDLE, _BUSY, _LAG = 0.6, 0.85, 0.25  # CPU share under which more sites open, over which fewer; loop lag (s)
 
 
 @dataclass
@@ -101,6 +106,9 @@ class OitSpider(scrapy.Spider):
         self.renders = 0  # render requests so far: which browser context a page goes to
         self.open_pages: dict[str, int] = {}  # browser context -> pages open in it
         self.warned = False
+        self.opening = 0  # targets opened so far
+        self.adapter: task.LoopingCall | None = None
+        self.load = (0.0, 0.0)  # (monotonic, process CPU) at the last look
 
     @classmethod
     def update_settings(cls, settings):
@@ -118,7 +126,8 @@ class OitSpider(scrapy.Spider):
         spider.site_seconds = s.getfloat("OIT_SITE_SECONDS")
         spider.max_variants = s.getint("OIT_MAX_QUERY_VARIANTS")
         spider.patience = s.getint("OIT_PATIENCE")
-        spider.max_open = max(1, s.getint("OIT_OPEN_SITES"))
+        spider.min_open = spider.max_open = max(1, s.getint("OIT_OPEN_SITES"))
+        spider.open_limit = max(spider.min_open, s.getint("OIT_MAX_OPEN_SITES"))
         spider.inflight = max(1, s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
         browser = s.get("PLAYWRIGHT_ABORT_REQUEST")
         spider.browser = browser if isinstance(browser, render.Browser) else None
@@ -131,7 +140,12 @@ class OitSpider(scrapy.Spider):
     async def start(self):
         # Scrapy reads start() as far as it can: sites are opened here, as earlier ones finish
         self.room = asyncio.Event()
+        if self.open_limit > self.min_open:
+            self.load = (time.monotonic(), time.process_time())
+            self.adapter = task.LoopingCall(self._adapt)
+            self.adapter.start(_ADAPT_EVERY, now=False)
         for sid, url in self.targets:
+            self.opening += 1
             while len(self.sites) - len(self.waiting) >= self.max_open:  # (a waiting site holds no place)
                 self.room.clear()
                 await self.room.wait()
@@ -139,6 +153,21 @@ class OitSpider(scrapy.Spider):
             self._push(st, url, 0, classify.P_INDEX)
             for request in self._release(st):
                 yield request
+
+    def _adapt(self) -> None:
+        """Open more sites while the process has CPU to spare and every place is taken (slow
+        servers: sites wait more than they work); fewer when it is busy or its loop runs late."""
+        now, cpu = time.monotonic(), time.process_time()
+        wall = now - self.load[0]
+        busy, lag = (cpu - self.load[1]) / wall, wall - _ADAPT_EVERY
+        self.load = (now, cpu)
+        opened = len(self.sites) - len(self.waiting)
+        if busy > _BUSY or lag > _LAG:
+            self.max_open = max(self.min_open, int(self.max_open * 0.9))
+        elif busy < _IDLE and opened >= self.max_open and self.opening < len(self.targets):
+            self.max_open = min(self.open_limit, self.max_open + max(1, self.max_open // 4))
+            self.room.set()
+        self.crawler.stats.max_value("oit/open_sites_max", opened)
 
     # ------------------------------------------------------------ frontier
 
@@ -429,6 +458,8 @@ class OitSpider(scrapy.Spider):
             raise DontCloseSpider
 
     def _closed(self):
+        if self.adapter is not None and self.adapter.running:
+            self.adapter.stop()
         self.documents.close()
 
     def _flush(self, response):

@@ -1,0 +1,185 @@
+"""Nationwide: 8,317 agencies through `oit crawl` with shipped defaults, against servers as slow as real ones.
+
+    python bench/nationwide.py [--sites 8317] [--latency 1] [--fleet-sites 800] [--skip-machine]
+
+A generated farm of realistic sites (`samples/generate.py`, about 40 requests a site to their
+final answers) is served by bench/farmserver.py with `--latency`: a median wait of 1 s before
+every answer, one answer in 20 after 5-20 s, one in 100 never (the crawler's DOWNLOAD_TIMEOUT
+ends it). Loopback hides what decides a real night: the crawler waits on servers far more than it
+works, so how many sites it keeps open decides the hours.
+
+- **One machine**: the real command, `oit crawl --agencies FILE --db DB` with the settings as
+  shipped (a crawl process per core, open sites adapting to latency, politeness delays and
+  AutoThrottle, robots.txt obeyed, SQLite history). Wall time, pages, CPU, peak memory of the
+  process tree, site statuses and item-status accuracy against truth.json.
+- **Fleet**: a real redis-server, then one and two `oit worker --concurrency 1` (one crawl process
+  each) taking `oit crawl --queue` batches (of the shipped 200 agencies) over the first
+  `--fleet-sites` sites; agencies per hour of each and the ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import common
+from farmserver import NETWORK, served
+
+sys.path.insert(0, str(common.ROOT / "samples"))
+sys.path.insert(0, str(common.ROOT / "tests"))
+from generate import generate  # noqa: E402 - samples/ is not a package
+from servers import redis  # noqa: E402 - the tests' own Redis starter
+
+from crawler.urls import site_id  # noqa: E402
+
+OIT = [sys.executable, "-m", "crawler.cmdline"]
+ENV = {**os.environ, "OIT_ALLOW_NETWORKS": NETWORK}
+
+
+def farm(sites: int) -> Path:
+    path = common.OUT / f"farm-nation-{sites}"
+    if not (path / "truth.json").is_file():
+        generate(path, sites, seed=7)
+    return path
+
+
+def agency_list(bases: dict[str, str], work: Path) -> Path:
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "agencies.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "url", "province", "district", "type"])
+        writer.writerows([sid, url, "ขอนแก่น", "เมืองขอนแก่น", "อบต."] for sid, url in bases.items())
+    return path
+
+
+class TreeMemory:
+    """Peak resident memory of a process and all its descendants, sampled every second."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                with contextlib.suppress(OSError):
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+        return pids
+
+    def _watch(self):
+        while not self.stop.wait(1.0):
+            total = 0
+            for pid in self._tree():
+                with contextlib.suppress(OSError, StopIteration):
+                    total += int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                                      if line.startswith("VmRSS")))
+            self.peak = max(self.peak, total)
+
+    def close(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        return round(self.peak / 1024, 1)
+
+
+def crawl(cmd: list[str], db: Path, truth: dict, ids: dict[str, str]) -> dict:
+    """Run one `oit crawl`; its wall time, CPU (all its processes), memory, and what it found."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=common.ROOT, env=ENV, stdout=subprocess.DEVNULL)
+    memory = TreeMemory(proc.pid)
+    code = proc.wait()
+    seconds, peak = time.monotonic() - started, memory.close()
+    if code:
+        raise RuntimeError(f"{' '.join(map(str, cmd))}: exit status {code}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        statuses = dict(conn.execute("SELECT status, COUNT(*) FROM site_results GROUP BY status").fetchall())
+        pages = conn.execute("SELECT SUM(pages_fetched) FROM site_results").fetchone()[0]
+        items = conn.execute("SELECT agency_id, code, status FROM item_results").fetchall()
+    right = sum(truth[ids[a]]["items"][code]["status"] == status for a, code, status in items)
+    agencies = sum(statuses.values())
+    return {"agencies": agencies, "seconds": round(seconds, 1), "hours": round(seconds / 3600, 3),
+            "agencies_per_hour": round(agencies / seconds * 3600), "pages": pages,
+            "pages_per_second": round(pages / seconds, 1),
+            "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+            "peak_rss_mb": peak, "site_status": statuses, "status_accuracy": round(right / len(items), 4)}
+
+
+def one_machine(path: Path, sites: int, latency: float) -> dict:
+    truth = json.loads((path / "truth.json").read_bytes())["sites"]
+    work = common.OUT / "nationwide"
+    with served(path, list(truth)[:sites], latency=latency) as bases:
+        agencies, db = agency_list(bases, work), work / "history.sqlite"
+        db.unlink(missing_ok=True)
+        ids = {site_id(url): sid for sid, url in bases.items()}
+        return crawl([*OIT, "crawl", "--agencies", agencies, "--db", db, "--rules", "2568",
+                      "--as-of", "2025-03-20"], db, truth, ids)
+
+
+def fleet(path: Path, sites: int, latency: float, counts=(1, 2)) -> dict:
+    truth = json.loads((path / "truth.json").read_bytes())["sites"]
+    rows = {}
+    with served(path, list(truth)[:sites], latency=latency) as bases, redis() as queue:
+        ids = {site_id(url): sid for sid, url in bases.items()}
+        for n in counts:
+            work = common.OUT / f"nationwide-fleet-{n}"
+            agencies, db = agency_list(bases, work), work / "history.sqlite"
+            db.unlink(missing_ok=True)
+            workers = [subprocess.Popen([*OIT, "worker", "--queue", queue, "--concurrency", "1"], cwd=common.ROOT,
+                                        env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       for _ in range(n)]
+            try:
+                rows[n] = crawl([*OIT, "crawl", "--queue", queue, "--agencies", agencies, "--db", db,
+                                 "--rules", "2568", "--as-of", "2025-03-20"], db, truth, ids)
+            finally:
+                for w in workers:
+                    w.terminate()
+                for w in workers:
+                    w.wait()
+            print(f"nationwide: fleet of {n} worker(s): {rows[n]['agencies']} agencies in {rows[n]['seconds']:.0f} s "
+                  f"({rows[n]['agencies_per_hour']:,}/h)", flush=True)
+    return {"sites": sites, "workers": rows,
+            "ratio": round(rows[counts[-1]]["agencies_per_hour"] / rows[counts[0]]["agencies_per_hour"], 2)}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sites", type=int, default=8317)
+    p.add_argument("--latency", type=float, default=1.0, help="median seconds before each answer")
+    p.add_argument("--fleet-sites", type=int, default=800, help="sites for the 1-vs-2 workers comparison (0: skip)")
+    p.add_argument("--skip-machine", action="store_true", help="only the fleet comparison")
+    args = p.parse_args(argv)
+    path = farm(max(args.sites, args.fleet_sites))
+    out = common.load("nationwide") or {}
+    out.update({"latency": args.latency, "machine": common.machine()})
+    if not args.skip_machine:
+        row = out["one_machine"] = one_machine(path, args.sites, args.latency)
+        out["hours_8317"] = round(row["hours"] * 8317 / row["agencies"], 2)
+        common.save("nationwide", out)
+        print(f"nationwide: one machine, shipped defaults: {row['agencies']} agencies in {row['hours']:.2f} h "
+              f"({row['pages_per_second']} pages/s, peak {row['peak_rss_mb']} MB, accuracy "
+              f"{100 * row['status_accuracy']:.1f}%, sites {row['site_status']}); 8,317 agencies: {out['hours_8317']} h",
+              flush=True)
+    if args.fleet_sites:
+        out["fleet"] = fleet(path, args.fleet_sites, args.latency)
+        common.save("nationwide", out)
+        print(f"nationwide: two workers / one = {out['fleet']['ratio']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The worker fleet on Celery and Redis: `oit crawl --queue redis://...` sends a run's batches,
+`oit worker --queue redis://...` runs them, each batch in a crawl process of its own.
+
+A batch leaves the queue only when its crawl process has ended (acks late), and a worker that
+dies puts it back; but what is done is what the history holds, so the coordinator also sends a
+batch again when its agencies stop coming in (crawler.dispatch), and a batch delivered twice
+skips the agencies already in.
+"""
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.result import AsyncResult
+from kombu.exceptions import OperationalError
+
+from . import batch
+
+app = Celery("oit")
+app.conf.update(
+    task_acks_late=True,  # acknowledged when the batch is done, not when it is taken
+    task_reject_on_worker_lost=True,  # a worker killed mid-batch gives the batch back
+    worker_prefetch_multiplier=1,  # a worker holds only the batches it is running
+    task_track_started=True,  # the coordinator tells a running batch from a waiting one
+    task_serializer="json", result_serializer="json", accept_content=["json"],
+    # a batch of a few hundred sites takes minutes; one not acknowledged after this is given again
+    broker_transport_options={"visibility_timeout": 4 * 3600},
+    result_expires=2 * 24 * 3600,
+    broker_connection_retry_on_startup=True,
+    worker_cancel_long_running_tasks_on_connection_loss=False,
+)
+
+
+class QueueError(ValueError):
+    """The queue is not a Redis URL, or cannot be reached (one line, exit status 2)."""
+
+
+def configure(url: str) -> None:
+    if not url.startswith(("redis://", "rediss://")):
+        raise QueueError(f"--queue: not a Redis URL (redis://host:6379/0): {url!r}")
+    app.conf.broker_url = app.conf.result_backend = url
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=5)
+    except (OperationalError, OSError) as exc:
+        raise QueueError(f"--queue: cannot reach {url}: {exc}") from None
+
+
+@app.task(name="oit.crawl_batch")
+def crawl_batch(job: dict) -> int:
+    code = batch.start(job).wait()
+    if code:
+        raise RuntimeError(f"crawl process exited with status {code}")
+    return len(job["ids"])
+
+
+class Queue:
+    """Batches as Celery tasks (crawler.dispatch.Sender)."""
+
+    def send(self, job: dict) -> AsyncResult:
+        return crawl_batch.apply_async(args=[job])
+
+    def state(self, result: AsyncResult) -> tuple[str, str]:
+        state = result.state
+        if state in ("STARTED", "RETRY"):
+            return "running", ""
+        if state in ("SUCCESS", "FAILURE", "REVOKED"):
+            return "ended", "" if state == "SUCCESS" else str(result.result)
+        return "waiting", ""
+
+    def cancel(self, result: AsyncResult) -> None:
+        result.forget()
+
+    def close(self) -> None:
+        """Batches already sent stay queued: the workers go on filling the run (`--resume` waits again)."""
+
+
+def work(url: str, concurrency: int, verbose: bool) -> None:
+    """Run a Celery worker: `concurrency` batches at once, each a crawl process (threads wait on them)."""
+    configure(url)
+    app.worker_main(["worker", "--pool", "threads", "--concurrency", str(concurrency),
+                     "--loglevel", "INFO" if verbose else "WARNING", "--hostname", f"oit-{os.getpid()}@%h",
+                     "--without-gossip", "--without-mingle"])
