@@ -1,11 +1,13 @@
 """What the benchmark scripts share: paths, crawl settings, statistics, the machine."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import statistics
 import sys
+import threading
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -59,3 +61,36 @@ def machine() -> dict:
             "os": platform.platform(), "python": platform.python_version(),
             "scrapy": scrapy.__version__, "twisted": twisted.__version__,
             "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+class TreeMemory:
+    """Peak resident memory of a process and all its descendants, sampled every second."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                with contextlib.suppress(OSError):
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+        return pids
+
+    def _watch(self):
+        while not self.stop.wait(1.0):
+            total = 0
+            for pid in self._tree():
+                with contextlib.suppress(OSError, StopIteration):
+                    total += int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                                      if line.startswith("VmRSS")))
+            self.peak = max(self.peak, total)
+
+    def close(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        return round(self.peak / 1024, 1)

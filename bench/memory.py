@@ -6,7 +6,8 @@ Small sites (a home page, an ITA 2568 index and three item pages, in Thai; the h
 its agency) are served by bench/farmserver.py. Each count is one real `oit crawl --agencies
 FILE --db DB` in a process of its own (`python -m crawler.cmdline`), with the settings as
 shipped (politeness delays and AutoThrottle) and the SQLite history; its peak resident memory
-comes from the kernel's rusage of that process.
+is that of the whole process tree (the command and its crawl processes, one per core), sampled
+every second.
 """
 from __future__ import annotations
 
@@ -78,14 +79,16 @@ def crawl(bases: dict[str, str], work: Path) -> dict:
            "--db", str(work / "history.sqlite"), "--as-of", "2025-03-20", "--rules", "2568"]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=common.ROOT, env=env, stdout=subprocess.DEVNULL)
+    memory = common.TreeMemory(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
+    peak = memory.close()
     if os.waitstatus_to_exitcode(status):
         raise RuntimeError(f"{' '.join(cmd)}: exit status {os.waitstatus_to_exitcode(status)}")
     seconds = time.monotonic() - started
     with contextlib.closing(sqlite3.connect(work / "history.sqlite")) as db:  # "partial": a budget cut the site
         status = dict(db.execute("SELECT status, COUNT(*) FROM site_results GROUP BY status").fetchall())
         score = db.execute("SELECT AVG(score) FROM site_results").fetchone()[0]
-    return {"sites": len(bases), "seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    return {"sites": len(bases), "seconds": round(seconds, 1), "peak_rss_mb": peak,
             "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
             "db_mb": round((work / "history.sqlite").stat().st_size / 2 ** 20, 1),
             "site_status": status, "mean_score": round(score, 2)}

@@ -27,7 +27,6 @@ import resource
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -62,45 +61,12 @@ def agency_list(bases: dict[str, str], work: Path) -> Path:
     return path
 
 
-class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled every second."""
-
-    def __init__(self, pid: int):
-        self.pid, self.peak, self.stop = pid, 0, threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-        self.thread.start()
-
-    def _tree(self) -> list[int]:
-        pids, todo = [], [self.pid]
-        while todo:
-            pid = todo.pop()
-            pids.append(pid)
-            for task in Path(f"/proc/{pid}/task").glob("*"):
-                with contextlib.suppress(OSError):
-                    todo += [int(c) for c in (task / "children").read_text().split()]
-        return pids
-
-    def _watch(self):
-        while not self.stop.wait(1.0):
-            total = 0
-            for pid in self._tree():
-                with contextlib.suppress(OSError, StopIteration):
-                    total += int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                                      if line.startswith("VmRSS")))
-            self.peak = max(self.peak, total)
-
-    def close(self) -> float:
-        self.stop.set()
-        self.thread.join()
-        return round(self.peak / 1024, 1)
-
-
 def crawl(cmd: list[str], db: Path, truth: dict, ids: dict[str, str]) -> dict:
     """Run one `oit crawl`; its wall time, CPU (all its processes), memory, and what it found."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=common.ROOT, env=ENV, stdout=subprocess.DEVNULL)
-    memory = TreeMemory(proc.pid)
+    memory = common.TreeMemory(proc.pid)
     code = proc.wait()
     seconds, peak = time.monotonic() - started, memory.close()
     if code:

@@ -169,8 +169,8 @@ def _memory() -> list[str]:
              ", ".join(f"{k} {v}" for k, v in r["site_status"].items())] for r in mem["rows"]]
     return ["", "## Memory", "",
             f"`oit crawl --agencies FILE --db DB` (the real command, settings as shipped, SQLite history) over "
-            f"small sites of {mem['pages_per_site']} pages each, one process per count; peak resident memory "
-            "from the kernel's rusage of that process.", "",
+            f"small sites of {mem['pages_per_site']} pages each, one command per count; peak resident memory "
+            "of its whole process tree (the command and its crawl processes), sampled each second.", "",
             *_table(["sites", "peak RSS MB", "seconds", "CPU seconds", "history MB", "sites"], rows), "",
             f"Largest / smallest: **{mem['growth']:.2f}x**."]
 

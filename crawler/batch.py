@@ -4,8 +4,9 @@ Twisted's reactor cannot be started twice in a process, and one crawl process us
 so `oit crawl` starts a crawl process per core, and an `oit worker` one per task. The batch
 reads its job as JSON on standard input ({"db", "run", "ids", "rules", "overrides", "urls"}), takes the
 run's date and agencies from the history, skips agencies already in (a batch sent twice costs
-nothing), and writes each agency in its own transaction as it finishes. When the process that
-started it goes away (a worker killed with -9), the batch stops too: its agencies are sent again.
+nothing), and writes each agency in its own transaction as it finishes (into a run still running:
+a batch that comes after the run's end stops). When the process that started it goes away (a
+worker killed with -9), the batch stops too: its agencies are sent again.
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def main() -> int:
     from .runner import run
     from .sqldata import DataStore
 
+    parent = os.getppid()  # before anything slow: a parent gone already must be seen as gone
     job = json.load(sys.stdin)
     store = DataStore(job["db"])
     record = store.run(job["run"])
@@ -69,7 +71,6 @@ def main() -> int:
     if not todo:
         return 0
     rules = rules_mod.load(job.get("rules") or str(record.rules_year))
-    parent = os.getppid()
 
     def watch(spider):
         def orphaned():

@@ -195,6 +195,9 @@ def _sender(args):
         from . import tasks
 
         tasks.configure(args.queue)  # an unreachable queue fails before a run is started
+        if "://" not in args.db:
+            print(f"oit: warning: --queue with the SQLite file {args.db}: only workers on this machine can "
+                  "write it (give the fleet --db postgresql://...)", file=sys.stderr)
         return tasks.Queue(), "ชุดงาน (worker)"
     return dispatch.Local(), "กระบวนการตรวจ"
 
@@ -214,6 +217,7 @@ def cmd_crawl(args, console: Console) -> int:
             raise UsageError(f"{args.db}: no unfinished run to resume")
         if run is not None:
             rules = str(run.rules_year)
+            rules_mod.load(rules)  # a pack this oit lacks: one line here, not a failure in every batch
             agencies = store.run_agencies(run.id)
             todo = [a for a in agencies if a.id not in store.done(run.id)]
             console.print(f"ต่อรอบที่ {run.id}: เหลือ {len(todo)} จาก {len(agencies)} หน่วยงาน")
@@ -257,9 +261,9 @@ def cmd_crawl(args, console: Console) -> int:
         print(f"oit: error: run {run.id}: {line}", file=sys.stderr)
     left = len(store.run_agencies(run.id)) - len(store.done(run.id))
     if left:  # stopped (a signal, a shutdown, batches given up): the run stays unfinished, never reported as whole
-        queue = f" --queue {args.queue}" if args.queue else ""
-        raise UsageError(f"run {run.id} stopped with {left} agencies not checked; "
-                         f"finish it with: oit crawl --resume --db {args.db}{queue}")
+        again = "".join(f" {flag} {value}" for flag, value in (("--queue", args.queue), ("--farm", args.farm)) if value)
+        raise UsageError(f"run {run.id} stopped with {left} agencies not checked; finish it with: "
+                         f"oit crawl --resume --db {args.db}{again}{' --ocr' if args.ocr else ''}")
     run = store.finish_run(run.id)
     _print_summary(store, run, time.monotonic() - started, console)
     args.run = run.id

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from scrapy import signals
@@ -10,6 +11,11 @@ from scrapy.settings import Settings
 
 from .models import CheckResult, RuleSet
 from .spiders.oit import OitSpider
+
+
+# Their errors (a page that timed out twice, a robots.txt that did not answer) are failures every
+# result reports with its class; in the log they would be thousands of lines a night, with tracebacks.
+_REPORTED = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
 
 
 def settings(**overrides) -> Settings:
@@ -31,7 +37,11 @@ def run(sites: list[tuple[str, str]], rules: RuleSet, as_of: dt.date | None = No
         if keep:
             results[item.site.id] = item
 
-    process = CrawlerProcess(settings(**(overrides or {})))
+    s = settings(**(overrides or {}))
+    if s.get("LOG_LEVEL") not in ("DEBUG", "INFO"):
+        for name in _REPORTED:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    process = CrawlerProcess(s)
     crawler = process.create_crawler(OitSpider)
     crawler.signals.connect(scraped, signal=signals.item_scraped)
     if on_start:

@@ -140,9 +140,13 @@ class DataStore:
                      **{k: v for k, v in r.items() if k != "id"}} for n, r in enumerate(rows)])
         return self.run(run_id)
 
-    def record(self, run_id: int, agency_id: str, result: CheckResult) -> None:
-        """Store one agency's result, all or nothing (a rerun of the agency replaces it)."""
+    def record(self, run_id: int, agency_id: str, result: CheckResult) -> bool:
+        """Store one agency's result, all or nothing (a rerun of the agency replaces it). Only
+        into a run still running (False: a batch sent twice, late after the run was finished)."""
         with self.engine.begin() as conn:
+            status = conn.execute(select(runs.c.status).where(runs.c.id == run_id).with_for_update()).scalar()
+            if status != "running":
+                return False
             for table in _RESULT_TABLES:
                 conn.execute(table.delete().where(table.c.run_id == run_id, table.c.agency_id == agency_id))
             key = {"run_id": run_id, "agency_id": agency_id}
@@ -162,6 +166,7 @@ class DataStore:
             if result.failures:
                 conn.execute(failures.insert(), [{**key, "url": f.url, "error": f.error, "http_status": f.http_status,
                                                   "position": n} for n, f in enumerate(result.failures)])
+        return True
 
     def finish_run(self, run_id: int) -> Run:
         with self.engine.begin() as conn:

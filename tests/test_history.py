@@ -68,6 +68,16 @@ def test_a_killed_run_is_never_reported_and_can_be_resumed(history_db):
     assert store.unfinished_run().id == second.id and store.done(second.id) == {"a1.go.th"}
 
 
+def test_a_batch_late_after_the_run_was_finished_changes_nothing(history_db):
+    """A batch delivered twice by the queue may come after the run's end: the reported run stays as it was."""
+    store = DataStore(history_db)
+    run = store.start_run(2568, AS_OF, [agency(1)])
+    assert store.record(run.id, "a1.go.th", result(agency(1)))
+    store.finish_run(run.id)
+    assert not store.record(run.id, "a1.go.th", result(agency(1), {"O1": Status.missing}))
+    assert run_report(store).agencies[0].result.score == 100
+
+
 def test_recording_is_all_or_nothing(history_db):
     store = DataStore(history_db)
     run = store.start_run(2568, AS_OF, [agency(1)])

@@ -94,6 +94,34 @@ def test_a_worker_killed_mid_batch_loses_nothing(farm, redis_server, postgres_se
     assert "30 หน่วยงาน" in out
 
 
+def test_no_worker_up_is_said_and_the_run_resumes_when_one_is(farm, redis_server, postgres_server, tmp_path):
+    """Batches that nobody takes are sent again, then given up with one line each; the run stays
+    unfinished, and --resume finishes it once a worker is up."""
+    db = servers.new_database(postgres_server, "noworker")
+    oit = [sys.executable, "-m", "crawler.cmdline"]
+    args = ["--queue", redis_server, "--farm", farm, "--db", db, "--deadline", "3"]
+    lonely = subprocess.run([*oit, "crawl", *args, "--agencies", farm / "agencies.csv", "--batch-size", "15"],
+                            cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+    assert lonely.returncode == 2
+    assert lonely.stderr.count("agencies sent again (not taken for 3 s)") == 2 * 2  # two batches, three tries
+    assert "15 agencies given up after 3 tries: not taken for 3 s" in lonely.stderr
+    assert "stopped with 30 agencies not checked" in lonely.stderr and "--resume" in lonely.stderr
+    store = DataStore(db)
+    assert store.runs() == [] and store.unfinished_run() is not None
+    worker = subprocess.Popen([*oit, "worker", "--queue", redis_server, "--concurrency", "2"], cwd=tmp_path,
+                              env=WORKER_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        resumed = subprocess.run([*oit, "crawl", *args, "--resume", "--deadline", "60"], cwd=ROOT, env=ENV,
+                                 capture_output=True, text=True, timeout=600)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    assert resumed.returncode == 0, resumed.stderr
+    [run] = store.runs()
+    assert len(store.done(run.id)) == 30 and _right(farm, store, run.id) >= 0.95
+
+
 def _crawl(farm: Path, db: Path, *more) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "crawler.cmdline", "crawl", "--farm", farm, "--agencies",
                              farm / "agencies.csv", "--db", db, *more],

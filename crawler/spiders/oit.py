@@ -46,8 +46,9 @@ from ..workers import DocumentWorkers
 _EVAL_EVERY = 8  # pages between checks of "is every item answered?" (evaluate is quadratic in pages)
 _RECYCLE = 100  # pages rendered in one browser context before it is closed (Chromium grows)
 _order = itertools.count()  # ties in the frontier: first seen, first fetched
-_ADAPT_EVERY = 1.0  # seconds between looks at the process's load (the open-sites bound)
-_IDLE, _BUSY, _LAG = 0.6, 0.85, 0.25  # CPU share under which more sites open, over which fewer; loop lag (s)
+_ADAPT_EVERY = 1.0  # seconds between looks at the crawl's load (the open-sites bound)
+_SETTLE = 3.0  # seconds after a change of the bound before it grows again (new sites take time to show)
+_IDLE, _BUSY, _LAG = 0.6, 0.85, 0.25  # load under which more sites open, over which fewer; loop lag (s)
 
 
 @dataclass
@@ -108,7 +109,9 @@ class OitSpider(scrapy.Spider):
         self.warned = False
         self.opening = 0  # targets opened so far
         self.adapter: task.LoopingCall | None = None
-        self.load = (0.0, 0.0)  # (monotonic, process CPU) at the last look
+        self.load = (0.0, 0.0)  # (monotonic, _loop_time()) at the last look
+        self.busy = 0.0  # the loop's load, smoothed
+        self.settle = 0.0  # the bound grows again from then
 
     @classmethod
     def update_settings(cls, settings):
@@ -141,31 +144,36 @@ class OitSpider(scrapy.Spider):
         # Scrapy reads start() as far as it can: sites are opened here, as earlier ones finish
         self.room = asyncio.Event()
         if self.open_limit > self.min_open:
-            self.load = (time.monotonic(), time.process_time())
+            self.load = (time.monotonic(), _loop_time())
             self.adapter = task.LoopingCall(self._adapt)
             self.adapter.start(_ADAPT_EVERY, now=False)
         for sid, url in self.targets:
-            self.opening += 1
             while len(self.sites) - len(self.waiting) >= self.max_open:  # (a waiting site holds no place)
                 self.room.clear()
                 await self.room.wait()
+            self.opening += 1
             st = self.sites[sid] = SiteState(id=sid, home=url, hosts=(url,))
             self._push(st, url, 0, classify.P_INDEX)
             for request in self._release(st):
                 yield request
 
     def _adapt(self) -> None:
-        """Open more sites while the process has CPU to spare and every place is taken (slow
-        servers: sites wait more than they work); fewer when it is busy or its loop runs late."""
-        now, cpu = time.monotonic(), time.process_time()
+        """Open more sites while the loop has time to spare and every place is taken (slow
+        servers: sites wait more than they work); fewer when it is busy, starved or late. Growth
+        is in small steps with a pause after each change, shrinking starts from the sites open:
+        the bound follows the load instead of swinging between its limits."""
+        now, used = time.monotonic(), _loop_time()
         wall = now - self.load[0]
-        busy, lag = (cpu - self.load[1]) / wall, wall - _ADAPT_EVERY
-        self.load = (now, cpu)
+        self.busy = 0.7 * self.busy + 0.3 * (used - self.load[1]) / wall
+        self.load, lag = (now, used), wall - _ADAPT_EVERY
         opened = len(self.sites) - len(self.waiting)
-        if busy > _BUSY or lag > _LAG:
-            self.max_open = max(self.min_open, int(self.max_open * 0.9))
-        elif busy < _IDLE and opened >= self.max_open and self.opening < len(self.targets):
-            self.max_open = min(self.open_limit, self.max_open + max(1, self.max_open // 4))
+        if self.busy > _BUSY or lag > _LAG:
+            self.max_open = max(self.min_open, min(self.max_open, int(opened * 0.9)))
+            self.settle = now + _SETTLE
+        elif self.busy < _IDLE and opened >= self.max_open and self.opening < len(self.targets) \
+                and now >= self.settle:
+            self.max_open = min(self.open_limit, self.max_open + max(4, self.max_open // 8))
+            self.settle = now + _SETTLE
             self.room.set()
         self.crawler.stats.max_value("oit/open_sites_max", opened)
 
@@ -469,6 +477,18 @@ class OitSpider(scrapy.Spider):
                 st.arrived.pop(seq)(st)
             st.cut = True
             yield self._result(st)
+
+
+def _loop_time() -> float:
+    """Seconds the reactor's thread has run or waited for a core (Linux: /proc/self/schedstat of
+    the main thread), so that a loop starved by other processes counts as busy; elsewhere, the
+    process's CPU time."""
+    try:
+        with open("/proc/self/schedstat") as fh:
+            ran, waited, _ = fh.read().split()
+        return (int(ran) + int(waited)) / 1e9
+    except (OSError, ValueError):
+        return time.process_time()
 
 
 def _content_type(response) -> str:
