@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import platform
@@ -46,6 +47,17 @@ def save(name: str, data: dict) -> Path:
 def load(name: str) -> dict | None:
     path = OUT / f"{name}.json"
     return json.loads(path.read_text()) if path.is_file() else None
+
+
+def agency_list(bases: dict[str, str], work: Path) -> Path:
+    """`work/agencies.csv` naming each served site (site id, URL) as an agency of one province."""
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "agencies.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "url", "province", "district", "type"])
+        writer.writerows([sid, url, "ขอนแก่น", "เมืองขอนแก่น", "อบต."] for sid, url in bases.items())
+    return path
 
 
 def machine() -> dict:

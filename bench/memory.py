@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import os
 import shutil
 import sqlite3
@@ -68,12 +67,7 @@ def crawl(bases: dict[str, str], work: Path) -> dict:
     """One `oit crawl` over the sites; its duration and peak RSS."""
     if work.exists():
         shutil.rmtree(work)
-    work.mkdir(parents=True)
-    agencies = work / "agencies.csv"
-    with open(agencies, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["name", "url", "province", "district", "type"])
-        writer.writerows([sid, url, "ขอนแก่น", "เมืองขอนแก่น", "อบต."] for sid, url in bases.items())
+    agencies = common.agency_list(bases, work)
     env = {**os.environ, "OIT_ALLOW_NETWORKS": NETWORK}
     cmd = [sys.executable, "-m", "crawler.cmdline", "crawl", "--agencies", str(agencies),
            "--db", str(work / "history.sqlite"), "--as-of", "2025-03-20", "--rules", "2568"]

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import json
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import common
@@ -38,6 +36,10 @@ sys.path.insert(0, str(common.ROOT / "tests"))
 from generate import generate  # noqa: E402 - samples/ is not a package
 from servers import redis  # noqa: E402 - the tests' own Redis starter
 
+from crawler.farm import load_truth  # noqa: E402
+from crawler.farmeval import score  # noqa: E402
+from crawler.models import FarmTruth  # noqa: E402
+from crawler.sqldata import DataStore  # noqa: E402
 from crawler.urls import site_id  # noqa: E402
 
 OIT = [sys.executable, "-m", "crawler.cmdline"]
@@ -51,18 +53,9 @@ def farm(sites: int) -> Path:
     return path
 
 
-def agency_list(bases: dict[str, str], work: Path) -> Path:
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / "agencies.csv"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["name", "url", "province", "district", "type"])
-        writer.writerows([sid, url, "ขอนแก่น", "เมืองขอนแก่น", "อบต."] for sid, url in bases.items())
-    return path
-
-
-def crawl(cmd: list[str], db: Path, truth: dict, ids: dict[str, str]) -> dict:
-    """Run one `oit crawl`; its wall time, CPU (all its processes), memory, and what it found."""
+def crawl(cmd: list[str], db: Path, truth: FarmTruth, ids: dict[str, str]) -> dict:
+    """Run one `oit crawl`; its wall time, CPU (all its processes), memory, and what it found
+    (`ids`: the agency id of each served site -> its farm id)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=common.ROOT, env=ENV, stdout=subprocess.DEVNULL)
@@ -72,38 +65,44 @@ def crawl(cmd: list[str], db: Path, truth: dict, ids: dict[str, str]) -> dict:
     if code:
         raise RuntimeError(f"{' '.join(map(str, cmd))}: exit status {code}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with contextlib.closing(sqlite3.connect(db)) as conn:
-        statuses = dict(conn.execute("SELECT status, COUNT(*) FROM site_results GROUP BY status").fetchall())
-        pages = conn.execute("SELECT SUM(pages_fetched) FROM site_results").fetchone()[0]
-        items = conn.execute("SELECT agency_id, code, status FROM item_results").fetchall()
-    right = sum(truth[ids[a]]["items"][code]["status"] == status for a, code, status in items)
-    agencies = sum(statuses.values())
-    return {"agencies": agencies, "seconds": round(seconds, 1), "hours": round(seconds / 3600, 3),
-            "agencies_per_hour": round(agencies / seconds * 3600), "pages": pages,
+    store = DataStore(db)
+    [run] = store.runs()
+    results = {ids[r.agency.id]: r.result for r in store.results(run.id)}
+    store.close()
+    metrics = score(truth.model_copy(update={"sites": {k: v for k, v in truth.sites.items() if k in results}}),
+                    results)
+    pages = sum(r.site.pages_fetched for r in results.values())
+    return {"agencies": len(results), "seconds": round(seconds, 1), "hours": round(seconds / 3600, 3),
+            "agencies_per_hour": round(len(results) / seconds * 3600), "pages": pages,
             "pages_per_second": round(pages / seconds, 1),
             "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
-            "peak_rss_mb": peak, "site_status": statuses, "status_accuracy": round(right / len(items), 4)}
+            "peak_rss_mb": peak, "site_status": dict(Counter(r.site.status for r in results.values())),
+            "status_accuracy": round(metrics["status_accuracy"], 4)}
+
+
+@contextlib.contextmanager
+def _served(path: Path, sites: int, latency: float):
+    """The farm's first `sites` sites served with latency: (truth, {site id: URL}, {agency id: site id})."""
+    truth = load_truth(path)
+    with served(path, list(truth.sites)[:sites], latency=latency) as bases:
+        yield truth, bases, {site_id(url): sid for sid, url in bases.items()}
 
 
 def one_machine(path: Path, sites: int, latency: float) -> dict:
-    truth = json.loads((path / "truth.json").read_bytes())["sites"]
     work = common.OUT / "nationwide"
-    with served(path, list(truth)[:sites], latency=latency) as bases:
-        agencies, db = agency_list(bases, work), work / "history.sqlite"
+    with _served(path, sites, latency) as (truth, bases, ids):
+        agencies, db = common.agency_list(bases, work), work / "history.sqlite"
         db.unlink(missing_ok=True)
-        ids = {site_id(url): sid for sid, url in bases.items()}
         return crawl([*OIT, "crawl", "--agencies", agencies, "--db", db, "--rules", "2568",
                       "--as-of", "2025-03-20"], db, truth, ids)
 
 
 def fleet(path: Path, sites: int, latency: float, counts=(1, 2)) -> dict:
-    truth = json.loads((path / "truth.json").read_bytes())["sites"]
     rows = {}
-    with served(path, list(truth)[:sites], latency=latency) as bases, redis() as queue:
-        ids = {site_id(url): sid for sid, url in bases.items()}
+    with _served(path, sites, latency) as (truth, bases, ids), redis() as queue:
         for n in counts:
             work = common.OUT / f"nationwide-fleet-{n}"
-            agencies, db = agency_list(bases, work), work / "history.sqlite"
+            agencies, db = common.agency_list(bases, work), work / "history.sqlite"
             db.unlink(missing_ok=True)
             workers = [subprocess.Popen([*OIT, "worker", "--queue", queue, "--concurrency", "1"], cwd=common.ROOT,
                                         env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -233,9 +233,10 @@ def _nationwide() -> list[str]:
             f"`bench/nationwide.py`: generated realistic sites served with a median latency of {n['latency']:g} s "
             "(one answer in 20 after 5-20 s, one in 100 never: DOWNLOAD_TIMEOUT ends it). One machine: the real "
             "`oit crawl --agencies FILE --db DB` with the settings as shipped (a crawl process per core, open "
-            "sites adapting to latency, politeness delays and AutoThrottle, robots.txt, SQLite). Fleet: a real "
-            "redis-server and one, then two `oit worker --concurrency 1` (one crawl process each) on "
-            f"{fleet['sites'] if fleet else 0:,} of the sites. Peak RSS: the whole process tree, sampled each second.", "",
+            "sites adapting to latency, politeness delays and AutoThrottle, robots.txt, SQLite)."
+            + (" Fleet: a real redis-server and one, then two `oit worker --concurrency 1` (one crawl process "
+               f"each) on {fleet['sites']:,} of the sites." if fleet else "")
+            + " Peak RSS: the whole process tree, sampled each second.", "",
             *_table(header, rows)]
 
 

@@ -14,9 +14,8 @@ import json
 import os
 import subprocess
 import sys
-from urllib.parse import urlsplit
-
 from .models import Agency
+from .urls import server
 
 _WATCH_SECONDS = 1.0  # how often a batch looks whether the process that started it is still there
 
@@ -26,7 +25,7 @@ def groups(agencies: list[Agency], size: int) -> list[list[str]]:
     processes never crawl the same server at once, so its politeness limits hold."""
     by_host: dict[str, list[str]] = {}
     for a in agencies:
-        by_host.setdefault(urlsplit(a.url).netloc.rpartition("@")[2].lower(), []).append(a.id)
+        by_host.setdefault(server(a.url), []).append(a.id)
     out: list[list[str]] = [[]]
     for ids in by_host.values():
         if out[-1] and len(out[-1]) + len(ids) > size:

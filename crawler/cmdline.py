@@ -195,7 +195,9 @@ def _sender(args):
         from . import tasks
 
         tasks.configure(args.queue)  # an unreachable queue fails before a run is started
-        if "://" not in args.db:
+        from .sqldata import is_server
+
+        if not is_server(args.db):
             print(f"oit: warning: --queue with the SQLite file {args.db}: only workers on this machine can "
                   "write it (give the fleet --db postgresql://...)", file=sys.stderr)
         return tasks.Queue(), "ชุดงาน (worker)"
@@ -273,7 +275,9 @@ def cmd_crawl(args, console: Console) -> int:
 
 def _shared(db: str) -> str:
     """--db as the crawl processes must see it: a URL, or the file's absolute path (workers have their own folder)."""
-    return db if "://" in db else str(Path(db).resolve())
+    from .sqldata import is_server
+
+    return db if is_server(db) else str(Path(db).resolve())
 
 
 def _interruptible(fn):

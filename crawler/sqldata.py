@@ -60,10 +60,15 @@ failures = sa.Table("failures", _meta, sa.Column("run_id", _I), sa.Column("agenc
 _RESULT_TABLES = (site_results, item_results, evidence, failures)
 
 
+def is_server(db: str | Path) -> bool:
+    """Is the history a database server (a postgresql:// URL) rather than an SQLite file?"""
+    return str(db).startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+
+
 def engine_for(db: str | Path) -> sa.Engine:
     """An engine for a history: a file path (SQLite) or a postgresql:// URL."""
     text = str(db)
-    if text.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+    if is_server(text):
         url = sa.make_url(text).set(drivername="postgresql+psycopg")
         return sa.create_engine(url, pool_pre_ping=True)
     path = Path(text)

@@ -39,15 +39,20 @@ def normalize_url(text: str) -> str | None:
     return url if parsed.path else url + "/"
 
 
-def site_id(url: str) -> str:
-    """Stable key of a site across runs: host (without www.), port and path, lower case."""
+def server(url: str) -> str:
+    """The server a URL is on: host (without www.) and a port other than its scheme's, lower case."""
     parsed = urlparse(url)
     port = _port(parsed)
     default = {"http": 80, "https": 443}.get(parsed.scheme)
-    path = parsed.path.rstrip("/")
+    return f"{_host(parsed)}{f':{port}' if port and port != default else ''}".lower()
+
+
+def site_id(url: str) -> str:
+    """Stable key of a site across runs: its server and path, lower case."""
+    path = urlparse(url).path.rstrip("/")
     for index in _INDEX_PAGES:
         path = path.removesuffix(index)
-    return f"{_host(parsed)}{f':{port}' if port and port != default else ''}{path}".lower()
+    return f"{server(url)}{path.lower()}"
 
 
 def same_site(url: str, hosts: tuple[str, ...] | list[str]) -> bool:

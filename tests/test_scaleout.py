@@ -2,7 +2,6 @@
 in the middle of its batch; the run still completes with every agency in once. And on one
 machine without a queue: a crawl process per core."""
 import contextlib
-import json
 import os
 import signal
 import subprocess
@@ -39,13 +38,13 @@ def _alive(pid: int) -> bool:
 
 
 def _right(farm: Path, store: DataStore, run_id: int) -> float:
+    """Item-status accuracy of the run against the farm's truth."""
+    from crawler.farm import load_truth
+    from crawler.farmeval import score
     from crawler.results import run_report
 
-    truth = json.loads((farm / "truth.json").read_text(encoding="utf-8"))["sites"]
     report = run_report(store, run_id)
-    right = sum(i.status.value == truth[a.agency.id]["items"][i.code]["status"]
-                for a in report.agencies for i in a.result.items)
-    return right / sum(len(a.result.items) for a in report.agencies)
+    return score(load_truth(farm), {a.agency.id: a.result for a in report.agencies})["status_accuracy"]
 
 
 @pytest.fixture(scope="module")

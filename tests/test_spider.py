@@ -4,15 +4,14 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from crawler import rules
 from crawler.farm import serve
+from servers import page_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "OIT_ALLOW_NETWORKS": "127.0.0.1/32"}
@@ -151,28 +150,16 @@ print(json.dumps({{"most": max(most), "sites": {{k: r.site.status for k, r in re
     assert out["scores"]["a"] == out["scores"]["c"] == 100
 
 
-class _Slow(BaseHTTPRequestHandler):
+def _slow(path: str):
     """Every answer after half a second, like a far-away server; any path is a small page."""
-
-    def do_GET(self):
-        time.sleep(0.5)
-        body = b"<html><body><h1>home</h1><a href='about.html'>about</a></body></html>"
-        self.send_response(404 if self.path == "/robots.txt" else 200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+    time.sleep(0.5)
+    return 404 if path == "/robots.txt" else 200, b"<html><body><h1>home</h1><a href='about.html'>about</a></body></html>", {}
 
 
 def test_open_sites_grow_while_servers_are_slow():
     """Sites that spend their time waiting on a slow server leave the process idle: more of them
     are opened than the starting number, never more than the ceiling."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = page_server("127.0.0.1", _slow)
     sites = [(f"s{n}", f"http://127.0.0.1:{server.server_address[1]}/s{n}/") for n in range(240)]
     script = f"""
 import json

@@ -107,7 +107,6 @@ class OitSpider(scrapy.Spider):
         self.renders = 0  # render requests so far: which browser context a page goes to
         self.open_pages: dict[str, int] = {}  # browser context -> pages open in it
         self.warned = False
-        self.opening = 0  # targets opened so far
         self.adapter: task.LoopingCall | None = None
         self.load = (0.0, 0.0)  # (monotonic, _loop_time()) at the last look
         self.busy = 0.0  # the loop's load, smoothed
@@ -151,7 +150,6 @@ class OitSpider(scrapy.Spider):
             while len(self.sites) - len(self.waiting) >= self.max_open:  # (a waiting site holds no place)
                 self.room.clear()
                 await self.room.wait()
-            self.opening += 1
             st = self.sites[sid] = SiteState(id=sid, home=url, hosts=(url,))
             self._push(st, url, 0, classify.P_INDEX)
             for request in self._release(st):
@@ -170,7 +168,7 @@ class OitSpider(scrapy.Spider):
         if self.busy > _BUSY or lag > _LAG:
             self.max_open = max(self.min_open, min(self.max_open, int(opened * 0.9)))
             self.settle = now + _SETTLE
-        elif self.busy < _IDLE and opened >= self.max_open and self.opening < len(self.targets) \
+        elif self.busy < _IDLE and opened >= self.max_open and self.finished + len(self.sites) < len(self.targets) \
                 and now >= self.settle:
             self.max_open = min(self.open_limit, self.max_open + max(4, self.max_open // 8))
             self.settle = now + _SETTLE

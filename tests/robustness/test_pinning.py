@@ -4,37 +4,22 @@ rebinding DNS server could answer differently. Seam: `localhost` resolves to 127
 the agency's network, 127.0.0.2/32, is allowed."""
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 
 from crawl_sites import crawl
 from hostile_server import ETHICS, HOME, MANUAL, MANUAL_PAGE, PRIVATE
+from servers import page_server
 
 
-def _server(host: str, pages: dict[str, str], hits: list[str], redirect: str = "") -> http.server.HTTPServer:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            if self.path == MANUAL and redirect:
-                self.send_response(302)
-                self.send_header("Location", redirect)
-                self.end_headers()
-                return
-            body = pages.get(self.path, "").encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+def _server(host: str, pages: dict[str, str], hits: list[str], redirect: str = ""):
+    def answer(path: str):
+        hits.append(path)
+        if path == MANUAL and redirect:
+            return 302, b"", {"Location": redirect}
+        body = pages.get(path, "").encode()
+        return 200 if body else 404, body, {}
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer((host, 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return page_server(host, answer)
 
 
 @pytest.mark.parametrize("settings", [
