@@ -76,15 +76,15 @@ def machine() -> dict:
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled every second."""
+    """Peak resident memory of processes and all their descendants, sampled every second."""
 
-    def __init__(self, pid: int):
-        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+    def __init__(self, *pids: int):
+        self.pids, self.peak, self.stop = pids, 0, threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def _tree(self) -> list[int]:
-        pids, todo = [], [self.pid]
+        pids, todo = [], list(self.pids)
         while todo:
             pid = todo.pop()
             pids.append(pid)

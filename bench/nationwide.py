@@ -1,6 +1,7 @@
 """Nationwide: 8,317 agencies through `oit crawl` with shipped defaults, against servers as slow as real ones.
 
-    python bench/nationwide.py [--sites 8317] [--latency 1] [--fleet-sites 800] [--skip-machine]
+    python bench/nationwide.py [--sites 8317] [--latency 1] [--fleet-sites 800] [--fleet-batch-size 200]
+                               [--worker-sites 2000] [--skip-machine]
 
 A generated farm of realistic sites (`samples/generate.py`, about 40 requests a site to their
 final answers) is served by bench/farmserver.py with `--latency`: a median wait of 1 s before
@@ -13,8 +14,13 @@ works, so how many sites it keeps open decides the hours.
   AutoThrottle, robots.txt obeyed, SQLite history). Wall time, pages, CPU, peak memory of the
   process tree, site statuses and item-status accuracy against truth.json.
 - **Fleet**: a real redis-server, then one and two `oit worker --concurrency 1` (one crawl process
-  each) taking `oit crawl --queue` batches (of the shipped 200 agencies) over the first
-  `--fleet-sites` sites; agencies per hour of each and the ratio.
+  each) taking `oit crawl --queue` batches over the first `--fleet-sites` sites; agencies per hour
+  of each and the ratio. The batches are smaller than shipped (`--fleet-batch-size`, 200: four for
+  800 sites) so that each worker takes several (the run does not end on one batch's slowest site)
+  and two workers on this machine's two cores, beside the farm server, are not bound by the CPU:
+  the comparison is of the fleet's scaling, which machines of their own would not share.
+- **Worker machine**: one `oit worker` as shipped (two crawl processes a core) over the first
+  `--worker-sites` sites: what a machine of the fleet does, against the one-machine figure.
 """
 from __future__ import annotations
 
@@ -53,15 +59,20 @@ def farm(sites: int) -> Path:
     return path
 
 
-def crawl(cmd: list[str], db: Path, truth: FarmTruth, ids: dict[str, str]) -> dict:
-    """Run one `oit crawl`; its wall time, CPU (all its processes), memory, and what it found
-    (`ids`: the agency id of each served site -> its farm id)."""
+def crawl(cmd: list[str], db: Path, truth: FarmTruth, ids: dict[str, str], workers=()) -> dict:
+    """Run one `oit crawl`; its wall time, CPU and peak memory (all its processes and those of the
+    `workers` taking its batches, which are stopped when it ends), and what it found (`ids`: the
+    agency id of each served site -> its farm id)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=common.ROOT, env=ENV, stdout=subprocess.DEVNULL)
-    memory = common.TreeMemory(proc.pid)
+    memory = common.TreeMemory(proc.pid, *(w.pid for w in workers))
     code = proc.wait()
     seconds, peak = time.monotonic() - started, memory.close()
+    for w in workers:
+        w.terminate()
+    for w in workers:  # reaped: their CPU (and their crawl processes') is counted below
+        w.wait()
     if code:
         raise RuntimeError(f"{' '.join(map(str, cmd))}: exit status {code}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -97,28 +108,25 @@ def one_machine(path: Path, sites: int, latency: float) -> dict:
                       "--as-of", "2025-03-20"], db, truth, ids)
 
 
-def fleet(path: Path, sites: int, latency: float, counts=(1, 2)) -> dict:
-    rows = {}
+def queued(path: Path, sites: int, latency: float, label: str, workers: int, options=(), crawl_options=()) -> dict:
+    """`oit crawl --queue` over the first `sites` sites, taken by `workers` `oit worker`s."""
     with _served(path, sites, latency) as (truth, bases, ids), redis() as queue:
-        for n in counts:
-            work = common.OUT / f"nationwide-fleet-{n}"
-            agencies, db = common.agency_list(bases, work), work / "history.sqlite"
-            db.unlink(missing_ok=True)
-            workers = [subprocess.Popen([*OIT, "worker", "--queue", queue, "--concurrency", "1"], cwd=common.ROOT,
-                                        env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                       for _ in range(n)]
-            try:
-                rows[n] = crawl([*OIT, "crawl", "--queue", queue, "--agencies", agencies, "--db", db,
-                                 "--rules", "2568", "--as-of", "2025-03-20"], db, truth, ids)
-            finally:
-                for w in workers:
-                    w.terminate()
-                for w in workers:
+        work = common.OUT / f"nationwide-{label}"
+        agencies, db = common.agency_list(bases, work), work / "history.sqlite"
+        db.unlink(missing_ok=True)
+        procs = [subprocess.Popen([*OIT, "worker", "--queue", queue, *options], cwd=common.ROOT, env=ENV,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+        try:
+            row = crawl([*OIT, "crawl", "--queue", queue, "--agencies", agencies, "--db", db,
+                         "--rules", "2568", "--as-of", "2025-03-20", *crawl_options], db, truth, ids, procs)
+        finally:  # crawl failed: the workers go too
+            for w in procs:
+                if w.poll() is None:
+                    w.kill()
                     w.wait()
-            print(f"nationwide: fleet of {n} worker(s): {rows[n]['agencies']} agencies in {rows[n]['seconds']:.0f} s "
-                  f"({rows[n]['agencies_per_hour']:,}/h)", flush=True)
-    return {"sites": sites, "workers": rows,
-            "ratio": round(rows[counts[-1]]["agencies_per_hour"] / rows[counts[0]]["agencies_per_hour"], 2)}
+    print(f"nationwide: {label}: {row['agencies']} agencies in {row['seconds']:.0f} s ({row['agencies_per_hour']:,}/h)",
+          flush=True)
+    return row
 
 
 def main(argv=None) -> int:
@@ -126,9 +134,11 @@ def main(argv=None) -> int:
     p.add_argument("--sites", type=int, default=8317)
     p.add_argument("--latency", type=float, default=1.0, help="median seconds before each answer")
     p.add_argument("--fleet-sites", type=int, default=800, help="sites for the 1-vs-2 workers comparison (0: skip)")
-    p.add_argument("--skip-machine", action="store_true", help="only the fleet comparison")
+    p.add_argument("--fleet-batch-size", type=int, default=200, help="agencies per batch in that comparison")
+    p.add_argument("--worker-sites", type=int, default=2000, help="sites for one worker as shipped (0: skip)")
+    p.add_argument("--skip-machine", action="store_true", help="only the fleet and the worker")
     args = p.parse_args(argv)
-    path = farm(max(args.sites, args.fleet_sites))
+    path = farm(max(0 if args.skip_machine else args.sites, args.fleet_sites, args.worker_sites))
     out = common.load("nationwide") or {}
     out.update({"latency": args.latency, "machine": common.machine()})
     if not args.skip_machine:
@@ -140,9 +150,15 @@ def main(argv=None) -> int:
               f"{100 * row['status_accuracy']:.1f}%, sites {row['site_status']}); 8,317 agencies: {out['hours_8317']} h",
               flush=True)
     if args.fleet_sites:
-        out["fleet"] = fleet(path, args.fleet_sites, args.latency)
+        rows = {n: queued(path, args.fleet_sites, args.latency, f"fleet-{n}", n, ["--concurrency", "1"],
+                          ["--batch-size", str(args.fleet_batch_size)]) for n in (1, 2)}
+        out["fleet"] = {"sites": args.fleet_sites, "batch_size": args.fleet_batch_size, "workers": rows,
+                        "ratio": round(rows[2]["agencies_per_hour"] / rows[1]["agencies_per_hour"], 2)}
         common.save("nationwide", out)
         print(f"nationwide: two workers / one = {out['fleet']['ratio']:.2f}")
+    if args.worker_sites:
+        out["worker"] = queued(path, args.worker_sites, args.latency, "worker", 1)
+        common.save("nationwide", out)
     return 0
 
 

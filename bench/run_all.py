@@ -226,17 +226,23 @@ def _nationwide() -> list[str]:
                 " ".join(f"{k} {v}" for k, v in r["site_status"].items())]
 
     rows = [row("one machine, `oit crawl` as shipped", n["one_machine"])]
-    fleet = n.get("fleet")
+    fleet, worker = n.get("fleet"), n.get("worker")
     if fleet:
-        rows += [row(f"fleet: {k} worker(s), `oit crawl --queue`", r) for k, r in fleet["workers"].items()]
+        rows += [row(f"fleet: {k} `oit worker --concurrency 1`", r) for k, r in fleet["workers"].items()]
+    if worker:
+        rows.append(row("one `oit worker` as shipped (two crawl processes a core)", worker))
     return ["", "## Nationwide, against slow servers", "",
             f"`bench/nationwide.py`: generated realistic sites served with a median latency of {n['latency']:g} s "
             "(one answer in 20 after 5-20 s, one in 100 never: DOWNLOAD_TIMEOUT ends it). One machine: the real "
             "`oit crawl --agencies FILE --db DB` with the settings as shipped (a crawl process per core, open "
             "sites adapting to latency, politeness delays and AutoThrottle, robots.txt, SQLite)."
-            + (" Fleet: a real redis-server and one, then two `oit worker --concurrency 1` (one crawl process "
-               f"each) on {fleet['sites']:,} of the sites." if fleet else "")
-            + " Peak RSS: the whole process tree, sampled each second.", "",
+            + (f" Fleet: a real redis-server, `oit crawl --queue --batch-size {fleet['batch_size']}` and one, then "
+               f"two `oit worker --concurrency 1` (one crawl process each) on {fleet['sites']:,} of the sites (small "
+               "batches: several for each worker, and two workers beside the farm server not bound by this "
+               "machine's two cores)." if fleet else "")
+            + (f" Worker: one `oit worker` with its shipped concurrency on {worker['agencies']:,} of the sites."
+               if worker else "")
+            + " Peak RSS and CPU: the whole process tree (with the workers'), sampled each second.", "",
             *_table(header, rows)]
 
 

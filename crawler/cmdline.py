@@ -458,8 +458,9 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--queue", metavar="URL", default=os.environ.get("OIT_QUEUE"),
                            help="send the agencies to `oit worker`s through this Redis (redis://host:6379/0, "
                            "or $OIT_QUEUE); the history must be one they share")
-            p.add_argument("--batch-size", type=_positive, default=200, metavar="N",
-                           help="agencies per batch with --queue (one host's agencies stay together)")
+            p.add_argument("--batch-size", type=_positive, default=500, metavar="N",
+                           help="agencies per batch with --queue (one host's agencies stay together; about "
+                           "the sites one crawl process keeps open against slow servers)")
             p.add_argument("--deadline", type=_positive, default=900, metavar="SECONDS",
                            help="a running batch that brings no agency in for this long is sent again")
 
@@ -486,8 +487,9 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser("worker", parents=[common], help="run crawl batches sent by `oit crawl --queue`")
     w.add_argument("--queue", metavar="URL", default=os.environ.get("OIT_QUEUE"), required=not os.environ.get("OIT_QUEUE"),
                    help="the Redis of the fleet (redis://host:6379/0, or $OIT_QUEUE)")
-    w.add_argument("--concurrency", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                   help="batches at once, each a crawl process (default: one per core)")
+    w.add_argument("--concurrency", type=_positive, default=2 * (os.cpu_count() or 1), metavar="N",
+                   help="batches at once, each a crawl process (default: two per core, so that a batch's "
+                   "slowest sites overlap the next batch)")
     w.set_defaults(func=cmd_worker)
 
     r = sub.add_parser("rules", parents=[common], help="rule files")

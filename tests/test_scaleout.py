@@ -60,7 +60,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(farm, redis_server, postgres_se
                                 env=WORKER_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True) for _ in range(2)]
     crawl = subprocess.Popen([*oit, "crawl", "--queue", redis_server, "--farm", farm, "--agencies",
-                              farm / "agencies.csv", "--db", db, "--batch-size", "5", "--deadline", "15"],
+                              farm / "agencies.csv", "--db", db, "--batch-size", "10", "--deadline", "15"],
                              cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         victim, crawls = workers[0], []
@@ -70,7 +70,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(farm, redis_server, postgres_se
             assert all(w.poll() is None for w in workers), "a worker did not start"
             crawls = _children(victim.pid)
             time.sleep(0.2)
-        time.sleep(2.5)  # the batch is under way (its process has loaded and begun crawling)
+        store = DataStore(db)  # the coordinator has made the run: a batch was taken
+        [run] = store.runs(complete=False)
+        while not store.done(run.id) and _alive(crawls[0]):  # the crawl is under way: agencies come in
+            time.sleep(0.1)
+        store.close()
         assert _alive(crawls[0]), "the batch ended before the kill: nothing was tested"
         os.kill(victim.pid, signal.SIGKILL)
         out, err = crawl.communicate(timeout=600)
