@@ -78,10 +78,13 @@ def test_a_worker_killed_mid_batch_loses_nothing(farm, redis_server, postgres_se
         assert _alive(crawls[0]), "the batch ended before the kill: nothing was tested"
         os.kill(victim.pid, signal.SIGKILL)
         out, err = crawl.communicate(timeout=600)
-    finally:
+    finally:  # (a failed assertion above leaves no coordinator waiting behind)
         for w in workers:
             os.killpg(w.pid, signal.SIGKILL)
             w.wait()
+        if crawl.poll() is None:
+            crawl.kill()
+            crawl.communicate()
     assert crawl.returncode == 0, err
     assert "agencies sent again (no agency in for 15 s)" in err  # the killed worker's batch
     assert not any(_alive(pid) for pid in crawls)  # its crawl process stopped with it
