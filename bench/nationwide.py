@@ -108,13 +108,15 @@ def one_machine(path: Path, sites: int, latency: float) -> dict:
                       "--as-of", "2025-03-20"], db, truth, ids)
 
 
-def queued(path: Path, sites: int, latency: float, label: str, workers: int, options=(), crawl_options=()) -> dict:
-    """`oit crawl --queue` over the first `sites` sites, taken by `workers` `oit worker`s."""
+def queued(path: Path, sites: int, latency: float, label: str, workers: int, worker_options=(),
+           crawl_options=()) -> dict:
+    """`oit crawl --queue [crawl_options]` over the first `sites` sites, taken by `workers`
+    `oit worker [worker_options]`."""
     with _served(path, sites, latency) as (truth, bases, ids), redis() as queue:
         work = common.OUT / f"nationwide-{label}"
         agencies, db = common.agency_list(bases, work), work / "history.sqlite"
         db.unlink(missing_ok=True)
-        procs = [subprocess.Popen([*OIT, "worker", "--queue", queue, *options], cwd=common.ROOT, env=ENV,
+        procs = [subprocess.Popen([*OIT, "worker", "--queue", queue, *worker_options], cwd=common.ROOT, env=ENV,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
         try:
             row = crawl([*OIT, "crawl", "--queue", queue, "--agencies", agencies, "--db", db,
